@@ -1,0 +1,1 @@
+"""Reviewbot: runs peer review of student blog posts for a course."""

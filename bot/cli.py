@@ -1,0 +1,184 @@
+"""The `reviewbot` command line. Exit codes: 0 done, 1 failure, 2 bad usage or bad input."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.cli_errors import UsageError
+from bot.config import Config, ConfigError, load_config
+from bot.store import Store
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("REVIEWBOT_CONFIG", "bot.toml"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reviewbot",
+        description="Run peer review of student blog posts: sync, check, assign, verify, report.",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, help="course configuration (default: ./bot.toml)"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = commands.add_parser("demo", help="run the whole flow on the bundled sample course")
+    demo.add_argument("--database", type=Path, help="where to keep the demo's database")
+
+    commands.add_parser("sync", help="read the roster and post links from every configured source")
+    commands.add_parser("audit", help="run every step of the loop once (the nightly job)")
+
+    report = commands.add_parser("report", help="rubric coverage per student")
+    report.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    report.add_argument("--out", type=Path, help="write to this file instead of the terminal")
+
+    run = commands.add_parser("run", help="start the Discord bot and the nightly scheduler")
+    run.add_argument("--check", action="store_true", help="validate config and token, then exit")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("migrate", help="apply pending schema migrations")
+
+    assign = commands.add_parser("assign", help="standalone review assignment from a roster CSV")
+    assign.add_argument("--roster", type=Path, required=True, help="CSV: student,post_url,team,tool")
+    assign.add_argument("--seed", type=int, default=0)
+    assign.add_argument("--history", type=Path, help="CSV of earlier pairings: reviewer,author")
+    assign.add_argument("-k", "--reviews", type=int, default=2, help="reviews per student")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its message
+        return EXIT_USAGE if exc.code else EXIT_OK
+    try:
+        return COMMANDS[args.command](args, out, err)
+    except (ConfigError, UsageError) as exc:
+        print(f"reviewbot: {exc}", file=err)
+        return EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (keep interpreter shutdown quiet)
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("reviewbot: interrupted", file=err)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc(file=err)
+        print(f"reviewbot: {args.command} failed: {type(exc).__name__}: {exc}", file=err)
+        return EXIT_FAILED
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config or default_config_path())
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(args.config or default_config_path(), out=out, err=err, database=args.database)
+
+
+def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot.sync import sync
+
+    config = _config(args)
+    with Store(config.database_path) as store:
+        report = sync(config, store)
+    print_sync(report, out, err)
+    return EXIT_FAILED if report.failed_sources else EXIT_OK
+
+
+def print_sync(report, out: TextIO, err: TextIO) -> None:  # type: ignore[no-untyped-def]
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "nothing to do"
+    print(f"sync: {counts}", file=out)
+    for problem in report.problems:
+        print(f"  ! {problem}", file=err)
+    if report.failed_sources:
+        print(f"sync: failed sources: {', '.join(report.failed_sources)}", file=err)
+
+
+def cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot.sync import sync
+
+    config = _config(args)
+    with Store(config.database_path) as store:
+        report = sync(config, store, kind="audit")
+    print_sync(report, out, err)
+    return EXIT_FAILED if report.failed_sources else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot import report
+
+    config = _config(args)
+    if not config.database_path.exists():
+        raise UsageError(f"no database at {config.database_path}; run `reviewbot sync` first")
+    with Store(config.database_path) as store:
+        cover = report.coverage(store, config.course.name)
+    render = {"table": report.render_table, "csv": report.render_csv, "json": report.render_json}
+    text = render[args.format](cover)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        print(f"report written to {args.out}", file=out)
+    else:
+        print(text, file=out)
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    config = _config(args)
+    token_env = config.discord.token_env
+    if not os.environ.get(token_env):
+        raise UsageError(f"set the environment variable {token_env} to the Discord bot token")
+    with Store(config.database_path):
+        pass  # migrations run on open
+    if args.check:
+        print(f"config ok: {config.course.name}; token found in {token_env}", file=out)
+        return EXIT_OK
+    print("reviewbot: the Discord bot is not part of this version yet", file=err)
+    return EXIT_FAILED
+
+
+def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    config = _config(args)
+    with Store(config.database_path, migrate=False) as store:
+        applied = store.migrate()
+        total = len(store.applied_migrations())
+    if applied:
+        print(f"applied {len(applied)} migration(s): {', '.join(applied)}", file=out)
+    else:
+        print(f"database is up to date ({total} migrations applied)", file=out)
+    return EXIT_OK
+
+
+def cmd_assign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot.assignment.roster_csv import run_assign
+
+    return run_assign(args.roster, args.seed, args.history, args.reviews, out, err)
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "sync": cmd_sync,
+    "audit": cmd_audit,
+    "report": cmd_report,
+    "run": cmd_run,
+    "db": cmd_db,
+    "assign": cmd_assign,
+}

@@ -1,0 +1,64 @@
+"""`reviewbot demo`: every step of the flow on the bundled sample course, offline."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TextIO
+
+from bot.cli_errors import UsageError
+from bot.config import Config, RosterSource, SheetSource, SourcesConfig, load_config, parse_config
+from bot.demo.server import CourseServer, course_files
+from bot.report import coverage, render_table
+from bot.store import Store
+from bot.sync import sync
+from scrapers.roster import read_roster
+
+
+def demo_config(config_path: Path) -> Config:
+    """The course's bot.toml if there is one (for its storage), else the bundled defaults."""
+    if config_path.exists():
+        return load_config(config_path)
+    raw = {
+        "course": {
+            "name": "Production ML Systems: tool blog (sample course)",
+            "timezone": "America/New_York",
+            "post_deadline": __import__("datetime").datetime(2026, 11, 20, 23, 59),
+        }
+    }
+    return parse_config(raw, base_dir=Path.cwd())
+
+
+def run_demo(config_path: Path, out: TextIO, err: TextIO, database: Path | None = None) -> int:
+    """Serve the sample course on 127.0.0.1 and run the flow on it; print the coverage table."""
+    config = demo_config(config_path)
+    db_path = database or config.database_path
+    files = course_files()
+    with CourseServer(files) as server, Store(db_path) as store:
+        roster = Path(str(files.joinpath("roster.csv")))
+        _refuse_real_course(store, db_path, roster)
+        config = dataclasses.replace(
+            config,
+            sources=SourcesConfig(
+                roster=RosterSource(path=str(roster)),
+                sheet=SheetSource(url=f"{server.base}/claims.csv"),
+            ),
+            fetch=dataclasses.replace(config.fetch, allow_private_addresses=True),
+        )
+        print(f"demo: sample course served at {server.base}; database {db_path}", file=out)
+        report = sync(config, store, kind="demo")
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()))
+        print(f"sync: {counts}", file=out)
+        for problem in report.problems:
+            print(f"  ! {problem}", file=out)
+        print("", file=out)
+        print(render_table(coverage(store, config.course.name)), file=out)
+    return 1 if report.failed_sources else 0
+
+
+def _refuse_real_course(store: Store, db_path: Path, roster: Path) -> None:
+    """Refuse a database that holds people who are not in the sample course."""
+    sample = {r.email for r in read_roster(roster).students}
+    stored = {row["email"] for row in store.rows("students")}
+    if stored - sample:
+        raise UsageError(f"{db_path} holds a real course; run the demo with --database PATH to keep it apart")

@@ -1,0 +1,179 @@
+"""Schema migrations for the Reviewbot database (sqlite-utils `Migrations`).
+
+Each migration is applied once, inside a transaction, and recorded in `_sqlite_migrations`.
+Never edit an applied migration: add a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("reviewbot")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Students, posts, flags, snapshots, checks, rounds, assignments, comments, audit runs."""
+    db["students"].create(
+        {
+            "key": str,  # stable id: canvas:<id>, else e-mail, else name:<folded name>
+            "name": str,
+            "email": str,
+            "sis_id": str,
+            "canvas_id": int,
+            "role": str,  # student | ta
+            "team": str,
+            "tool": str,
+            "discord_id": str,
+            "discord_handle": str,
+            "active": int,
+            "source": str,
+            "first_seen": str,
+            "updated_at": str,
+        },
+        pk="key",
+        not_null={"name", "role", "active"},
+        defaults={"role": "student", "active": 1},
+    )
+    db["students"].create_index(["email"])
+    db["students"].create_index(["canvas_id"])
+
+    db["posts"].create(
+        {
+            "key": str,  # canonical URL: one post is one row
+            "url": str,  # normalised link, as shown to people
+            "submitted_url": str,  # the link exactly as the student gave it
+            "student_key": str,
+            "platform": str,
+            "tool": str,
+            "source": str,
+            "status": str,  # current | replaced
+            "first_seen": str,
+            "updated_at": str,
+        },
+        pk="key",
+        foreign_keys=[("student_key", "students", "key")],
+        not_null={"url", "status"},
+    )
+    db["posts"].create_index(["student_key"])
+
+    db["flags"].create(
+        {
+            "id": str,  # hash of (student, kind, detail): the same finding is one row
+            "student_key": str,
+            "post_key": str,
+            "kind": str,
+            "detail": str,
+            "source": str,
+            "first_seen": str,
+            "resolved_at": str,
+        },
+        pk="id",
+        not_null={"kind", "detail"},
+    )
+    db["flags"].create_index(["student_key"])
+    db["flags"].create_index(["kind"])
+
+    db["snapshots"].create(
+        {
+            "id": int,
+            "post_key": str,
+            "sha256": str,  # raw bytes live on disk, content-addressed, stored once
+            "url": str,
+            "final_url": str,
+            "status": int,
+            "content_type": str,
+            "headers": str,  # JSON of the headers that matter (etag, last-modified, ...)
+            "size": int,
+            "fetched_at": str,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("post_key", "posts", "key")],
+    )
+    db["snapshots"].create_index(["post_key", "fetched_at"])
+    db["snapshots"].create_index(["sha256"])
+
+    db["checks"].create(
+        {
+            "id": int,
+            "post_key": str,
+            "sha256": str,
+            "model_version": str,
+            "result": str,  # JSON verdict: sections, confidence, evidence, flags
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["checks"].create_index(["sha256", "model_version"], unique=True)
+    db["checks"].create_index(["post_key"])
+
+    db["rounds"].create(
+        {
+            "id": int,
+            "status": str,  # preview | published
+            "seed": int,
+            "k": int,
+            "constraint_log": str,  # JSON list of relaxations, with reasons
+            "created_at": str,
+            "published_at": str,
+        },
+        pk="id",
+    )
+
+    db["assignments"].create(
+        {
+            "id": int,
+            "round_id": int,
+            "revision": int,  # 0 at publication; each later change is a new revision
+            "reviewer_key": str,
+            "author_key": str,
+            "post_key": str,
+            "status": str,  # active | replaced
+            "reason": str,  # why this row exists (initial, late post, stalled review, ...)
+            "lease_ends_at": str,
+            "replaced_by": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("round_id", "rounds", "id")],
+    )
+    db["assignments"].create_index(["reviewer_key"])
+    db["assignments"].create_index(["post_key"])
+
+    db["comments"].create(
+        {
+            "id": str,  # hash of (reviewer, slot or url)
+            "assignment_id": int,
+            "reviewer_key": str,
+            "post_key": str,
+            "slot": int,  # 1 or 2 on the claim sheet; null when reported another way
+            "url": str,
+            "source": str,  # sheet | canvas | discord | found
+            "status": str,  # reported | found | missing | unverified
+            "author": str,
+            "posted_at": str,
+            "text": str,
+            "substantive": int,
+            "score": float,
+            "reasons": str,
+            "first_seen": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["comments"].create_index(["reviewer_key"])
+
+    db["audit_runs"].create(
+        {
+            "id": int,
+            "kind": str,  # sync | audit | demo
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | ok | failed
+            "counts": str,  # JSON
+            "errors": str,  # JSON list of messages
+        },
+        pk="id",
+    )
