@@ -28,6 +28,7 @@ CLAIM_FLAGS = (
     "same_link",
     "malformed_comment_link",
 )
+CLAIM_SOURCES = ("claim sheet", "canvas submission", "canvas discussion")
 CLAIM_ORDER = {
     "canvas submission": 0,
     "canvas discussion": 1,
@@ -162,8 +163,8 @@ class _Merge:
         has_roster = any(r.has_roster for r in results) or any(
             True for _ in self.store.rows("students", "source != 'claim sheet'", limit=1)
         )
-        self._merge_claims(claims, has_roster)
-        self._flag_posts()
+        self._merge_claims(claims)
+        self._flag_posts(has_roster)
         self._flag_tools()
         self._save_flags(claims_read=any(r.reads_claims for r in results))
 
@@ -223,13 +224,13 @@ class _Merge:
 
     # claims ---------------------------------------------------------------------------------
 
-    def _merge_claims(self, claims: list[ClaimRecord], has_roster: bool) -> None:
+    def _merge_claims(self, claims: list[ClaimRecord]) -> None:
         links: dict[str, list[_Claim]] = {}
         tools: dict[str, str] = {}
         for claim in claims:
             key = self.find(claim.student)
             if key is None:
-                key = self._add_unlisted(claim, has_roster)
+                key = self._add_unlisted(claim)
             if claim.tool and (claim.source == "claim sheet" or key not in tools):
                 tools[key] = claim.tool
             if claim.team:
@@ -250,16 +251,19 @@ class _Merge:
         for key, found in links.items():
             self._save_posts(key, found, tools.get(key, ""))
 
-    def _flag_posts(self) -> None:
+    def _flag_posts(self, has_roster: bool) -> None:
         current = {p["student_key"]: p for p in self.store.rows("posts", "status = 'current'")}
         for row in self.store.rows("students", "active = 1 and role = 'student'"):
+            if has_roster and row["source"] in CLAIM_SOURCES:
+                self._flag(row["key"], "not_on_roster", f"{row['name']!r} has a claim but is not on the roster")
             post = current.get(row["key"])
             if post is None:
                 self._flag(row["key"], "no_link", "no post link submitted yet")
             elif post["platform"] in ("youtube", "video"):
                 self._flag(row["key"], "video_post", f"{post['url']} is a video, not a written post")
 
-    def _add_unlisted(self, claim: ClaimRecord, has_roster: bool) -> str:
+    def _add_unlisted(self, claim: ClaimRecord) -> str:
+        """A student named only by a claim: kept (nothing is dropped), flagged when a roster exists."""
         person = StudentRecord(name=claim.student, source=claim.source)
         key = _new_key(person)
         row = {
@@ -271,8 +275,6 @@ class _Merge:
         }
         self.log.count(f"students.{self.store.save('students', row, 'key')}")
         self._index(key, row)
-        if has_roster:
-            self._flag(key, "not_on_roster", f"{claim.student!r} is not on the roster ({claim.where})")
         return key
 
     def _save_posts(self, student: str, found: list[_Claim], tool: str) -> None:

@@ -1,0 +1,1 @@
+"""Fakes of outside systems, served over loopback HTTP for the real client libraries."""
