@@ -255,7 +255,9 @@ class _Merge:
         current = {p["student_key"]: p for p in self.store.rows("posts", "status = 'current'")}
         for row in self.store.rows("students", "active = 1 and role = 'student'"):
             if has_roster and row["source"] in CLAIM_SOURCES:
-                self._flag(row["key"], "not_on_roster", f"{row['name']!r} has a claim but is not on the roster")
+                self._flag(
+                    row["key"], "not_on_roster", f"{row['name']!r} has a claim but is not on the roster"
+                )
             post = current.get(row["key"])
             if post is None:
                 self._flag(row["key"], "no_link", "no post link submitted yet")

@@ -36,4 +36,3 @@ def store(tmp_path: Path) -> Store:
     """A fresh, migrated database file."""
     with Store(tmp_path / "var" / "reviewbot.db") as db:
         yield db
-

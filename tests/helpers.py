@@ -10,5 +10,7 @@ def snapshot_tables(store: Store, skip: tuple[str, ...] = ("audit_runs",)) -> di
     tables = {}
     for name in store.db.table_names():
         if name not in skip:
-            tables[name] = sorted(map(tuple, store.db.execute(f"select * from [{name}]").fetchall()), key=repr)
+            tables[name] = sorted(
+                map(tuple, store.db.execute(f"select * from [{name}]").fetchall()), key=repr
+            )
     return tables

@@ -47,8 +47,10 @@ def test_minimal_config_has_defaults(tmp_path: Path) -> None:
         ("[discord]\nguild_id = true\n", "'discord.guild_id' must be an integer"),
         ("[sources.canvas]\nurl = 'https://c.edu'\n", "missing key 'sources.canvas.course_id'"),
         ("[sources.sheet]\n", "'sources.sheet' needs exactly one of 'url' or 'path'"),
-        ("[sources.sheet]\npath = 'x.csv'\n[sources.sheet.columns]\nstudnt = 'x'\n",
-         "unknown key 'sources.sheet.columns.studnt'"),
+        (
+            "[sources.sheet]\npath = 'x.csv'\n[sources.sheet.columns]\nstudnt = 'x'\n",
+            "unknown key 'sources.sheet.columns.studnt'",
+        ),
         ("[schedule]\naudit_time = '25:00'\n", "'schedule.audit_time' must be HH:MM"),
         ("[schedule]\nreminder_hours = [48, 'x']\n", "'schedule.reminder_hours[1]' must be an integer"),
         ("[thresholds]\nsection_confidence = 1.5\n", "between 0 and 1"),

@@ -132,9 +132,7 @@ def test_departed_student_is_kept_inactive(course, store: Store, tmp_path: Path)
 
 
 def test_duplicate_roster_rows_and_unicode(store: Store, tmp_path: Path, make_config) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "roster.csv").write_bytes(
-        b"student,email\nZo\xeb M\xfcller,zoe@x.edu\nZoe Again,zoe@x.edu\n"
-    )
+    (tmp_path / "roster.csv").write_bytes(b"student,email\nZo\xeb M\xfcller,zoe@x.edu\nZoe Again,zoe@x.edu\n")
     config = make_config(sources={"roster": {"path": "roster.csv"}})
     report = sync(config, store, env={})
     assert store.get("students", "zoe@x.edu")["name"] == "Zoë Müller"
@@ -148,7 +146,9 @@ def test_canvas_and_sheet_together(httpserver, store: Store, tmp_path: Path, mak
     fake.add_student(302, "Ben Ode", "ben@x.edu")
     fake.add_submission(301, url="https://ada.dev/feast")
     base = serve(httpserver, fake)
-    (tmp_path / "claims.csv").write_text(HEADER + "t,ben@x.edu,Feast,https://ben.dev/feast,,\nt,Ada Park,Feast,,,\n")
+    (tmp_path / "claims.csv").write_text(
+        HEADER + "t,ben@x.edu,Feast,https://ben.dev/feast,,\nt,Ada Park,Feast,,,\n"
+    )
     config = make_config(
         sources={
             "canvas": {"url": base, "course_id": 110000000, "assignment_id": 110000100},

@@ -45,17 +45,31 @@ class FakeCanvas:
 
     def __post_init__(self) -> None:
         self.course = recorded("courses/110000000%3Finclude=syllabus_body_GET.httpex.json")
-        self.users = recorded("courses/110000000/users%3Finclude%5B%5D=enrollments&per_page=95_GET.httpex.json")
-        self._submission_shape = recorded("courses/110000000/assignments/110000100/submissions_GET.httpex.json")[0]
-        self._student_shape = next(u for u in self.users if u["enrollments"][0]["type"] == "StudentEnrollment")
+        self.users = recorded(
+            "courses/110000000/users%3Finclude%5B%5D=enrollments&per_page=95_GET.httpex.json"
+        )
+        self._submission_shape = recorded(
+            "courses/110000000/assignments/110000100/submissions_GET.httpex.json"
+        )[0]
+        self._student_shape = next(
+            u for u in self.users if u["enrollments"][0]["type"] == "StudentEnrollment"
+        )
         self.assignment = recorded("courses/110000000/assignments%3Fper_page=95_GET.httpex.json")[0]
 
     # building the course ------------------------------------------------------------------
 
     def add_student(self, user_id: int, name: str, email: str) -> dict:
         user = copy.deepcopy(self._student_shape)
-        user.update(id=user_id, name=name, short_name=name, sortable_name=name, email=email,
-                    login_id=email, sis_user_id=email, integration_id=email)  # fmt: skip
+        user.update(
+            id=user_id,
+            name=name,
+            short_name=name,
+            sortable_name=name,
+            email=email,
+            login_id=email,
+            sis_user_id=email,
+            integration_id=email,
+        )
         for enrollment in user["enrollments"]:
             enrollment.update(user_id=user_id, id=user_id + 7)
         self.users.append(user)
@@ -98,11 +112,19 @@ class FakeCanvas:
             status, body, headers = self.throttle.pop(0)
             return Response(body, status=status, headers=headers, content_type="application/json")
         if request.headers.get("Authorization") != f"Bearer {self.token}":
-            return _json({"errors": [{"message": "Invalid access token."}]}, 401,
-                         {"WWW-Authenticate": 'Bearer realm="canvas-lms"'})  # fmt: skip
+            return _json(
+                {"errors": [{"message": "Invalid access token."}]},
+                401,
+                {"WWW-Authenticate": 'Bearer realm="canvas-lms"'},
+            )
         if self.forbidden:
-            return _json({"status": "unauthorized",
-                          "errors": [{"message": "user not authorized to perform that action"}]}, 403)  # fmt: skip
+            return _json(
+                {
+                    "status": "unauthorized",
+                    "errors": [{"message": "user not authorized to perform that action"}],
+                },
+                403,
+            )
         path = request.path.removeprefix("/api/v1/")
         course = f"courses/{self.course_id}"
         routes = {
@@ -128,7 +150,9 @@ class FakeCanvas:
         if page * per_page < len(items):
             params = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "per_page")]
             params += [("page", str(page + 1)), ("per_page", str(per_page))]
-            headers["Link"] = f'<{request.host_url}{request.path.lstrip("/")}?{urlencode(params)}>; rel="next"'
+            headers["Link"] = (
+                f'<{request.host_url}{request.path.lstrip("/")}?{urlencode(params)}>; rel="next"'
+            )
         return _json(chunk, 200, headers)
 
 

@@ -28,8 +28,9 @@ def fake() -> FakeCanvas:
 
 
 def settings(base: str, token: str = "fake-canvas-token", **kw) -> CanvasSettings:  # type: ignore[no-untyped-def]
-    return CanvasSettings(url=base, course_id=110000000, token=token, assignment_id=110000100,
-                          base_delay=0.0, **kw)  # fmt: skip
+    return CanvasSettings(
+        url=base, course_id=110000000, token=token, assignment_id=110000100, base_delay=0.0, **kw
+    )
 
 
 def test_reads_people_with_roles_across_pages(httpserver, fake: FakeCanvas) -> None:
@@ -48,7 +49,11 @@ def test_reads_people_with_roles_across_pages(httpserver, fake: FakeCanvas) -> N
 def test_post_links_from_submissions_and_topics(httpserver, fake: FakeCanvas) -> None:
     result = read_canvas(settings(serve(httpserver, fake)))
     claims = {(c.student, c.post_url, c.source) for c in result.claims}
-    assert ("canvas:201", "https://medium.com/@ada/feast-for-movies-1a2b3c4d5e6f", "canvas submission") in claims
+    assert (
+        "canvas:201",
+        "https://medium.com/@ada/feast-for-movies-1a2b3c4d5e6f",
+        "canvas submission",
+    ) in claims
     assert ("canvas:202", "https://ben.github.io/mlflow-movies/", "canvas submission") in claims
     assert ("canvas:204", "https://di.dev/locust-movies", "canvas discussion") in claims
     ed = [c for c in result.claims if c.student == "canvas:205"]

@@ -24,10 +24,12 @@ def test_bom_and_crlf() -> None:
 
 
 def test_non_utf8_row_is_named_and_read_as_cp1252() -> None:
-    data = "student,team\nAda,t1\n".encode() + "Zoë Müller,t2\n".encode("cp1252")
+    data = b"student,team\nAda,t1\n" + "Zoë Müller,t2\n".encode("cp1252")
     table = parse_csv(data, "roster")
     assert table.rows[1][1]["student"] == "Zoë Müller"
-    assert [str(p) for p in table.problems] == ["roster row 3: text is not valid UTF-8; read it as Windows-1252"]
+    assert [str(p) for p in table.problems] == [
+        "roster row 3: text is not valid UTF-8; read it as Windows-1252"
+    ]
 
 
 def test_short_rows_are_padded_and_blank_lines_skipped() -> None:

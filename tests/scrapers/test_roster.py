@@ -11,7 +11,9 @@ from scrapers.roster import parse_roster, read_roster
 
 
 def test_reads_people() -> None:
-    result = parse_roster(b"student,email,team,discord,role\nAda Park,ADA@x.edu,t1,ada,\nTim TA,tim@x.edu,,,TA\n")
+    result = parse_roster(
+        b"student,email,team,discord,role\nAda Park,ADA@x.edu,t1,ada,\nTim TA,tim@x.edu,,,TA\n"
+    )
     assert [(s.name, s.email, s.team, s.discord_handle, s.role) for s in result.students] == [
         ("Ada Park", "ada@x.edu", "t1", "ada", "student"),
         ("Tim TA", "tim@x.edu", "", "", "ta"),
@@ -20,7 +22,10 @@ def test_reads_people() -> None:
 
 
 def test_problems_are_named_by_row_and_skipped() -> None:
-    data = b"name,email,shoe size\nAda,ada@x.edu,9\nAda,ada@x.edu,9\n,,\nBen,not-an-email,8\n ,b@x.edu,1\nCy,cy@x.edu,x,extra\n"
+    data = (
+        b"name,email,shoe size\nAda,ada@x.edu,9\nAda,ada@x.edu,9\n,,\n"
+        b"Ben,not-an-email,8\n ,b@x.edu,1\nCy,cy@x.edu,x,extra\n"
+    )
     result = parse_roster(data)
     problems = [str(p) for p in result.problems]
     assert "roster row 1: unknown column 'shoe size' ignored" in problems

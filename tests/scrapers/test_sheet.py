@@ -17,8 +17,11 @@ LOGIN_PAGE = b"""<!DOCTYPE html><html lang="en"><head><title>Google Sheets - sig
 
 def google_export_headers() -> dict[str, str]:
     """The headers of a real Sheets CSV export, from a recorded session."""
-    cassette = json.loads(shared_path("fixtures", "platforms", "google_sheets",
-                                      "gspread_SpreadsheetTest.test_export_spreadsheet.json").read_text())  # fmt: skip
+    cassette = json.loads(
+        shared_path(
+            "fixtures", "platforms", "google_sheets", "gspread_SpreadsheetTest.test_export_spreadsheet.json"
+        ).read_text()
+    )
     export = next(i for i in cassette["interactions"] if "/export" in i["request"]["uri"])
     return {k: v[0] for k, v in export["response"]["headers"].items() if k.lower() == "content-type"}
 
@@ -34,7 +37,7 @@ def test_downloads_csv_export(httpserver) -> None:
 
 def test_html_login_page_is_a_clear_error(httpserver) -> None:
     httpserver.expect_request("/sheet").respond_with_data(LOGIN_PAGE, content_type="text/html; charset=utf-8")
-    with pytest.raises(SourceError, match="HTML page .*not CSV"):
+    with pytest.raises(SourceError, match=r"HTML page .*not CSV"):
         download_sheet(httpserver.url_for("/sheet"), user_agent="test")
 
 
@@ -44,7 +47,9 @@ def test_html_served_as_csv_is_still_caught(httpserver) -> None:
         download_sheet(httpserver.url_for("/sheet"), user_agent="test")
 
 
-@pytest.mark.parametrize(("status", "message"), [(403, "access denied"), (404, "HTTP 404"), (500, "HTTP 500")])
+@pytest.mark.parametrize(
+    ("status", "message"), [(403, "access denied"), (404, "HTTP 404"), (500, "HTTP 500")]
+)
 def test_http_errors(httpserver, status: int, message: str) -> None:
     httpserver.expect_request("/sheet").respond_with_data("nope", status=status)
     with pytest.raises(SourceError, match=message):
@@ -52,10 +57,13 @@ def test_http_errors(httpserver, status: int, message: str) -> None:
 
 
 def test_sends_user_agent(httpserver) -> None:
-    httpserver.expect_request("/sheet", headers={"User-Agent": "Reviewbot/0.1 (+https://x.edu)"}).respond_with_data(
-        HEADER, content_type="text/csv"
+    httpserver.expect_request(
+        "/sheet", headers={"User-Agent": "Reviewbot/0.1 (+https://x.edu)"}
+    ).respond_with_data(HEADER, content_type="text/csv")
+    assert (
+        download_sheet(httpserver.url_for("/sheet"), user_agent="Reviewbot/0.1 (+https://x.edu)")
+        == HEADER.encode()
     )
-    assert download_sheet(httpserver.url_for("/sheet"), user_agent="Reviewbot/0.1 (+https://x.edu)") == HEADER.encode()
 
 
 def test_edit_link_becomes_export_link() -> None:
@@ -73,7 +81,9 @@ def test_missing_mapped_column_names_key_and_columns() -> None:
 
 
 def test_custom_column_names_and_case() -> None:
-    columns = SheetColumns(student="Your name", tool="Tool claimed", post_url="Post", comment_1="", comment_2="")
+    columns = SheetColumns(
+        student="Your name", tool="Tool claimed", post_url="Post", comment_1="", comment_2=""
+    )
     result = parse_sheet(b"your name,TOOL CLAIMED,post\nAda Park,Feast,https://a.dev/x\n", columns)
     assert result.claims[0].post_url == "https://a.dev/x" and result.claims[0].tool == "Feast"
 

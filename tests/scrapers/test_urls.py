@@ -52,7 +52,11 @@ def test_platforms(link: str, platform: str) -> None:
 
 @pytest.mark.parametrize(
     "link",
-    ["https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s", "https://youtu.be/dQw4w9WgXcQ?si=abc", "https://m.youtube.com/shorts/dQw4w9WgXcQ"],
+    [
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s",
+        "https://youtu.be/dQw4w9WgXcQ?si=abc",
+        "https://m.youtube.com/shorts/dQw4w9WgXcQ",
+    ],
 )
 def test_youtube_is_a_video_with_one_key(link: str) -> None:
     post = normalise(link)

@@ -1,0 +1,116 @@
+"""The command line: exit codes, one-line errors, commands documented in the README."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[2]
+MINIMAL = """
+[course]
+name = "Test course"
+timezone = "UTC"
+post_deadline = 2026-12-01T23:59:00
+[storage]
+database = "db/reviewbot.db"
+[sources.roster]
+path = "roster.csv"
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    (tmp_path / "roster.csv").write_text("student,email\nAda Park,ada@x.edu\nBen Ode,ben@x.edu\n")
+    path = tmp_path / "bot.toml"
+    path.write_text(MINIMAL)
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name in commands:
+        assert re.search(rf"`reviewbot {name}\b", readme), f"`reviewbot {name}` is not in the README"
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert blocks[0].strip().splitlines() == ["make demo", "make test"]
+
+
+def test_sync_then_report(config: Path) -> None:
+    code, out, _ = run("--config", str(config), "sync")
+    assert code == 0 and "students.inserted 2" in out
+    code, out, _ = run("--config", str(config), "report", "--format", "csv")
+    assert code == 0 and out.splitlines()[0].startswith("student,name,team,tool,post_url")
+    assert "Ada Park" in out and "no_link" in out
+
+
+def test_report_before_any_sync_is_a_usage_error(config: Path) -> None:
+    code, _, err = run("--config", str(config), "report")
+    assert code == 2 and "run `reviewbot sync` first" in err
+
+
+def test_report_to_file(config: Path, tmp_path: Path) -> None:
+    run("--config", str(config), "sync")
+    code, printed, _ = run(
+        "--config", str(config), "report", "--format", "json", "--out", str(tmp_path / "r.json")
+    )
+    assert code == 0 and "report written" in printed
+    assert "\"students\"" in (tmp_path / "r.json").read_text()
+
+
+def test_db_migrate(config: Path) -> None:
+    assert run("--config", str(config), "db", "migrate")[1].startswith("applied 1 migration(s)")
+    assert "up to date" in run("--config", str(config), "db", "migrate")[1]
+
+
+def test_failed_source_exits_1(config: Path, tmp_path: Path) -> None:
+    (tmp_path / "roster.csv").write_bytes(b"")
+    code, _, err = run("--config", str(config), "sync")
+    assert code == 1 and "roster is empty" in err
+
+
+def test_run_without_token_exits_2(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    code, _, err = run("--config", str(config), "run")
+    assert (
+        code == 2
+        and err.strip() == "reviewbot: set the environment variable DISCORD_TOKEN to the Discord bot token"
+    )
+
+
+def test_run_check_never_prints_the_token(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "secret-discord-token-value")
+    code, out, err = run("--config", str(config), "run", "--check")
+    assert code == 0 and "secret-discord-token-value" not in out + err
+
+
+def test_bad_usage_exits_2() -> None:
+    assert run("no-such-command")[0] == 2
+    assert run("assign")[0] == 2  # --roster is required
+
+
+def test_python_dash_m_bot(config: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config), "db", "migrate"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "migration" in done.stdout
