@@ -20,12 +20,12 @@ demo: $(STAMP)
 	$(BIN)/reviewbot demo
 
 test: $(STAMP)
-	$(BIN)/ruff check bot scrapers models migrations tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot scrapers models migrations tests benchmarks
-	$(BIN)/ruff format --check bot scrapers models migrations tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) var
