@@ -49,9 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("migrate", help="apply pending schema migrations")
 
-    assign = commands.add_parser("assign", help="standalone review assignment from a roster CSV")
-    assign.add_argument("--roster", type=Path, required=True, help="CSV: student,post_url,team,tool")
-    assign.add_argument("--seed", type=int, default=0)
+    assign = commands.add_parser(
+        "assign", help="review assignment: standalone from a roster CSV, or the course's round"
+    )
+    assign.add_argument("--roster", type=Path, help="standalone: CSV with student,post_url,team,tool")
+    assign.add_argument("--seed", type=int, default=None, help="default 0, or [assignment] seed")
+    action = assign.add_mutually_exclusive_group()
+    action.add_argument("--preview", action="store_true", help="course round: compute a draft (default)")
+    action.add_argument("--publish", action="store_true", help="course round: freeze the draft")
+    action.add_argument("--update", action="store_true", help="course round: late posts, departures, stalls")
     assign.add_argument("--history", type=Path, help="CSV of earlier pairings: reviewer,author")
     assign.add_argument("-k", "--reviews", type=int, default=2, help="reviews per student")
     return parser
@@ -113,12 +119,15 @@ def print_sync(report, out: TextIO, err: TextIO) -> None:  # type: ignore[no-unt
 
 
 def cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot.rounds import RoundService
     from bot.sync import sync
 
     config = _config(args)
     with Store(config.database_path) as store:
         report = sync(config, store, kind="audit")
-    print_sync(report, out, err)
+        print_sync(report, out, err)
+        update = RoundService(store, config).update()
+    print(f"assign: {'; '.join(update.reasons) or 'nothing to change'}", file=out)
     return EXIT_FAILED if report.failed_sources else EXIT_OK
 
 
@@ -168,9 +177,44 @@ def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_assign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from bot.assignment.roster_csv import run_assign
+    if args.roster is not None:
+        from bot.assignment.roster_csv import run_assign
 
-    return run_assign(args.roster, args.seed, args.history, args.reviews, out, err)
+        if args.preview or args.publish or args.update:
+            raise UsageError(
+                "--roster is standalone: it cannot be combined with --preview/--publish/--update"
+            )
+        return run_assign(args.roster, args.seed or 0, args.history, args.reviews, out, err)
+    from bot.rounds import RoundError, RoundService
+
+    config = _config(args)
+    with Store(config.database_path) as store:
+        service = RoundService(store, config)
+        try:
+            if args.update:
+                report = service.update()
+                for line in report.reasons or ["nothing to change"]:
+                    print(line, file=out)
+                return EXIT_OK
+            view = service.publish() if args.publish else service.preview(args.seed)
+        except RoundError as exc:
+            raise UsageError(str(exc)) from None
+    print_round(view, out, err)
+    return EXIT_OK
+
+
+def print_round(view, out: TextIO, err: TextIO) -> None:  # type: ignore[no-untyped-def]
+    print(f"round {view.round_id} ({view.status}, seed {view.seed}, {view.k} reviews each)", file=out)
+    width = max((len(p["reviewer_name"]) for p in view.pairs), default=8)
+    for pair in view.pairs:
+        print(
+            f"  {pair['reviewer_name']:<{width}}  reviews  {pair['author_name']}  {pair['post_url']}",
+            file=out,
+        )
+    for relaxation in view.relaxations:
+        print(f"relaxed {relaxation.constraint}: {relaxation.reason}", file=err)
+    if view.status == "preview":
+        print("publish it with `reviewbot assign --publish`", file=out)
 
 
 COMMANDS = {

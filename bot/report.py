@@ -26,6 +26,8 @@ class StudentRow:
     sections: dict[str, str] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     comment_links: int = 0
+    reviews_to_give: int = 0
+    reviews_to_receive: int = 0
 
 
 @dataclass
@@ -50,6 +52,9 @@ def coverage(store: Store, course: str) -> Coverage:
         flags.setdefault(flag["student_key"], []).append(f"{flag['kind']}: {flag['detail']}")
     posts = {p["student_key"]: p for p in store.rows("posts", "status = 'current'")}
     links = Counter(c["reviewer_key"] for c in store.rows("comments"))
+    active = list(store.rows("assignments", "status = 'active'"))
+    gives = Counter(a["reviewer_key"] for a in active)
+    receives = Counter(a["author_key"] for a in active)
     rows = []
     for student in store.rows("students", "active = 1 and role = 'student'", order_by="name"):
         post = posts.get(student["key"], {})
@@ -64,6 +69,8 @@ def coverage(store: Store, course: str) -> Coverage:
                 sections={s: "not checked" for s in SECTIONS} if post else {},
                 flags=flags.get(student["key"], []),
                 comment_links=links.get(student["key"], 0),
+                reviews_to_give=gives.get(student["key"], 0),
+                reviews_to_receive=receives.get(student["key"], 0),
             )
         )
     return Coverage(course=course, rows=rows)
@@ -71,12 +78,15 @@ def coverage(store: Store, course: str) -> Coverage:
 
 def render_table(report: Coverage, width: int = 110) -> str:
     """A plain-text table for the terminal."""
-    header = ["student", "team", "tool", "post", "flags"]
+    header = ["student", "team", "tool", "post", "reviews", "flags"]
     lines = []
     for row in report.rows:
         kinds = sorted({f.split(":", 1)[0] for f in row.flags})
         post = (row.platform or "-") if row.post_url else "none"
-        lines.append([row.name, row.team, row.tool or "-", post, ", ".join(kinds) or "ok"])
+        reviews = (
+            f"gives {row.reviews_to_give}, gets {row.reviews_to_receive}" if row.reviews_to_give else "-"
+        )
+        lines.append([row.name, row.team, row.tool or "-", post, reviews, ", ".join(kinds) or "ok"])
     widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=False)]
     widths[-1] = max(10, min(widths[-1], width - sum(widths[:-1]) - 2 * len(widths)))
 
@@ -111,13 +121,15 @@ def render_csv(report: Coverage) -> str:
             *SECTIONS,
             "flags",
             "comment_links",
+            "reviews_to_give",
+            "reviews_to_receive",
         ]
     )
     for row in report.rows:
         writer.writerow(
             [row.student, row.name, row.team, row.tool, row.post_url, row.platform]
             + [row.sections.get(s, "") for s in SECTIONS]
-            + ["; ".join(row.flags), row.comment_links]
+            + ["; ".join(row.flags), row.comment_links, row.reviews_to_give, row.reviews_to_receive]
         )
     return buffer.getvalue()
 

@@ -177,3 +177,23 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations()
+def m002_round_revisions(db: Database) -> None:
+    """Every change to a published round, with its reason, for the record and for announcements."""
+    db["revisions"].create(
+        {
+            "id": int,
+            "round_id": int,
+            "revision": int,  # 0: publication; then 1, 2, ... one per change
+            "reason": str,  # published | late posts | departed students | stalled reviews | ...
+            "detail": str,  # JSON: pairs added and replaced, relaxations
+            "created_at": str,
+            "announced_at": str,  # set by the Discord layer once it has told the people concerned
+        },
+        pk="id",
+        foreign_keys=[("round_id", "rounds", "id")],
+    )
+    db["revisions"].create_index(["round_id", "revision"], unique=True)
+    db["assignments"].create_index(["round_id", "status"])

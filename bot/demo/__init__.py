@@ -10,6 +10,7 @@ from bot.cli_errors import UsageError
 from bot.config import Config, RosterSource, SheetSource, SourcesConfig, load_config, parse_config
 from bot.demo.server import CourseServer, course_files
 from bot.report import coverage, render_table
+from bot.rounds import RoundService
 from bot.store import Store
 from bot.sync import sync
 from scrapers.roster import read_roster
@@ -51,9 +52,24 @@ def run_demo(config_path: Path, out: TextIO, err: TextIO, database: Path | None 
         print(f"sync: {counts}", file=out)
         for problem in report.problems:
             print(f"  ! {problem}", file=out)
+        _assign(store, config, out)
         print("", file=out)
         print(render_table(coverage(store, config.course.name)), file=out)
     return 1 if report.failed_sources else 0
+
+
+def _assign(store: Store, config: Config, out: TextIO) -> None:
+    """Publish the review round on the first run; later runs only bring it up to date."""
+    service = RoundService(store, config)
+    if service.published() is None:
+        view = service.preview()
+        service.publish(view.round_id)
+        print(f"assign: round {view.round_id} published, {len(view.pairs)} reviews", file=out)
+        for relaxation in view.relaxations:
+            print(f"  relaxed {relaxation.constraint}: {relaxation.reason}", file=out)
+    else:
+        report = service.update()
+        print(f"assign: {'; '.join(report.reasons) or 'published round is up to date'}", file=out)
 
 
 def _refuse_real_course(store: Store, db_path: Path, roster: Path) -> None:

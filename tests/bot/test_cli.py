@@ -70,11 +70,11 @@ def test_report_to_file(config: Path, tmp_path: Path) -> None:
         "--config", str(config), "report", "--format", "json", "--out", str(tmp_path / "r.json")
     )
     assert code == 0 and "report written" in printed
-    assert "\"students\"" in (tmp_path / "r.json").read_text()
+    assert '"students"' in (tmp_path / "r.json").read_text()
 
 
 def test_db_migrate(config: Path) -> None:
-    assert run("--config", str(config), "db", "migrate")[1].startswith("applied 1 migration(s)")
+    assert run("--config", str(config), "db", "migrate")[1].startswith("applied 2 migration(s): m001_initial")
     assert "up to date" in run("--config", str(config), "db", "migrate")[1]
 
 
@@ -114,3 +114,37 @@ def test_python_dash_m_bot(config: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "migration" in done.stdout
+
+
+def test_standalone_assign(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "student,post_url,team,tool\n"
+        + "".join(f"s{i},https://s{i}.dev/p,t{i % 3},tool{i}\n" for i in range(7))
+    )
+    code, out, _ = run("assign", "--roster", str(roster), "--seed", "4")
+    rows = out.strip().splitlines()
+    assert code == 0 and rows[0] == "reviewer,author,post_url" and len(rows) == 1 + 14
+    assert run("assign", "--roster", str(roster), "--seed", "4")[1] == out, "same seed, same output"
+
+
+def test_assign_standalone_and_round_flags_do_not_mix(tmp_path: Path) -> None:
+    code, _, err = run("assign", "--roster", str(tmp_path / "r.csv"), "--publish")
+    assert code == 2 and "standalone" in err
+
+
+def test_course_round_from_the_cli(config: Path, tmp_path: Path) -> None:
+    (tmp_path / "roster.csv").write_text("student,email\n" + "".join(f"S{i},s{i}@x.edu\n" for i in range(5)))
+    (tmp_path / "claims.csv").write_text(
+        "Student,Tool,Blog post link\n" + "".join(f"S{i},T{i},https://s{i}.dev/p\n" for i in range(5))
+    )
+    config.write_text(MINIMAL + '[sources.sheet]\npath = "claims.csv"\n')
+    assert run("--config", str(config), "sync")[0] == 0
+    code, out, _ = run("--config", str(config), "assign")
+    assert code == 0 and "(preview, seed 0, 2 reviews each)" in out and out.count("  reviews  ") == 10
+    code, out, _ = run("--config", str(config), "assign", "--publish")
+    assert code == 0 and "published" in out
+    code, _, err = run("--config", str(config), "assign", "--publish")
+    assert code == 2 and "already published" in err
+    code, out, _ = run("--config", str(config), "audit")
+    assert code == 0 and "assign: nothing to change" in out

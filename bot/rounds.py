@@ -1,0 +1,320 @@
+"""Review rounds on the database: preview, publish, then recorded revisions (late posts, departures,
+stalled reviews). A published pair is never rewritten: a change replaces it with a new row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.assignment import AssignmentResult, Pair, Participant, Relaxation, add_late, assign, reassign
+from bot.config import Config
+from bot.store import Store, utcnow
+from bot.tools import tool_key
+
+
+class RoundError(Exception):
+    """A round operation that cannot be done now; the message says why and what to do."""
+
+
+@dataclass
+class RoundView:
+    """A round and its current pairs, for printing and for the Discord layer."""
+
+    round_id: int
+    status: str
+    seed: int
+    k: int
+    pairs: list[dict[str, Any]]
+    relaxations: list[Relaxation]
+
+
+@dataclass
+class RevisionReport:
+    """What one update of a published round changed."""
+
+    revisions: list[int] = field(default_factory=list)
+    added: int = 0
+    replaced: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+class RoundService:
+    """The assignment engine applied to the course in the store."""
+
+    def __init__(self, store: Store, config: Config) -> None:
+        self.store = store
+        self.config = config
+        self.k = config.assignment.reviews_per_student
+
+    # who takes part ------------------------------------------------------------------------
+
+    def participants(self) -> tuple[list[Participant], dict[str, str]]:
+        """Active students with their current post; and a map from post URL to post key."""
+        posts = {p["student_key"]: p for p in self.store.rows("posts", "status = 'current'")}
+        people, keys = [], {}
+        for row in self.store.rows("students", "active = 1 and role = 'student'", order_by="key"):
+            post = posts.get(row["key"])
+            if post:
+                keys[post["url"]] = post["key"]
+            people.append(
+                Participant(
+                    student=row["key"],
+                    post_url=post["url"] if post else None,
+                    team=row["team"] or None,
+                    tool=tool_key(row["tool"]) if row["tool"] else None,
+                )
+            )
+        return people, keys
+
+    def history(self, exclude_round: int | None = None) -> set[tuple[str, str]]:
+        """(reviewer, author) pairs of earlier published rounds."""
+        rows = self.store.db.execute(
+            "select a.reviewer_key, a.author_key from assignments a join rounds r on r.id = a.round_id "
+            "where r.status = 'published' and r.id != ?",
+            [exclude_round or -1],
+        ).fetchall()
+        return {(r[0], r[1]) for r in rows}
+
+    def published(self) -> dict[str, Any] | None:
+        rows = list(self.store.rows("rounds", "status = 'published'", order_by="id desc", limit=1))
+        return rows[0] if rows else None
+
+    # preview and publish -------------------------------------------------------------------
+
+    def preview(self, seed: int | None = None) -> RoundView:
+        """Compute a draft round and store it; a new preview replaces an earlier unpublished one."""
+        if self.published() is not None:
+            raise RoundError("a round is already published; late posts and changes go through updates")
+        people, keys = self.participants()
+        if len([p for p in people if p.post_url]) < 2:
+            raise RoundError("fewer than two students have a post: nothing to assign yet")
+        seed = self.config.assignment.seed if seed is None else seed
+        result = assign(people, k=self.k, seed=seed, history=self.history())
+        with self.store.db.atomic():
+            for old in list(self.store.rows("rounds", "status = 'preview'")):
+                self.store.db.execute("delete from assignments where round_id = ?", [old["id"]])
+                self.store.db["rounds"].delete(old["id"])  # type: ignore[union-attr]
+            table = self.store.db["rounds"]
+            table.insert(  # type: ignore[union-attr]
+                {
+                    "status": "preview",
+                    "seed": seed,
+                    "k": self.k,
+                    "constraint_log": json.dumps([asdict(r) for r in result.relaxations]),
+                    "created_at": utcnow(),
+                }
+            )
+            round_id = int(table.last_pk)  # type: ignore[union-attr,arg-type]
+            self._insert_pairs(round_id, 0, result.pairs, keys, status="preview", reason="initial")
+        return self.view(round_id)
+
+    def publish(self, round_id: int | None = None) -> RoundView:
+        """Freeze the previewed round: its pairs become active, with their lease."""
+        if self.published() is not None:
+            raise RoundError("a round is already published; it cannot be published again")
+        drafts = list(self.store.rows("rounds", "status = 'preview'", order_by="id desc"))
+        draft = next((d for d in drafts if round_id in (None, d["id"])), None)
+        if draft is None:
+            raise RoundError("no preview to publish; run a preview first")
+        now = utcnow()
+        with self.store.db.atomic():
+            self.store.db["rounds"].update(draft["id"], {"status": "published", "published_at": now})  # type: ignore[union-attr]
+            self.store.db.execute(
+                "update assignments set status = 'active', lease_ends_at = ? where round_id = ?",
+                [self.lease_end(), draft["id"]],
+            )
+            self._revision(draft["id"], 0, "published", {"relaxations": json.loads(draft["constraint_log"])})
+        return self.view(draft["id"])
+
+    def lease_end(self) -> str:
+        """When an unfinished review is handed to someone else: lease_hours before the deadline."""
+        due = self.config.course.comments_due - dt.timedelta(hours=self.config.assignment.lease_hours)
+        return due.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
+    # revisions -----------------------------------------------------------------------------
+
+    def update(self, now: dt.datetime | None = None) -> RevisionReport:
+        """Bring the published round up to date: departures, stalled reviews, late posts.
+
+        Each kind of change is one recorded revision; running it again with nothing new
+        changes nothing.
+        """
+        report = RevisionReport()
+        current = self.published()
+        if current is None:
+            return report
+        round_id = current["id"]
+        now_text = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0).isoformat()
+        with self.store.db.atomic():
+            self._replace_departed(round_id, report)
+            self._replace_stalled(round_id, now_text, report)
+            self._add_late(round_id, report)
+        return report
+
+    def _active(self, round_id: int) -> list[dict[str, Any]]:
+        return list(self.store.rows("assignments", "round_id = ? and status = 'active'", [round_id]))
+
+    def _replace_departed(self, round_id: int, report: RevisionReport) -> None:
+        active_students = {r["key"] for r in self.store.rows("students", "active = 1 and role = 'student'")}
+        gone = [a for a in self._active(round_id) if a["reviewer_key"] not in active_students
+                or a["author_key"] not in active_students]  # fmt: skip
+        if gone:
+            self._replace(round_id, gone, "departed students", report)
+
+    def _replace_stalled(self, round_id: int, now: str, report: RevisionReport) -> None:
+        """Reviews whose lease ended with the comment checked and not found."""
+        missing = {
+            c["assignment_id"]
+            for c in self.store.rows("comments", "status = 'missing' and assignment_id is not null")
+        }
+        stalled = [
+            a for a in self._active(round_id) if a["id"] in missing and (a["lease_ends_at"] or "") <= now
+        ]
+        if stalled:
+            self._replace(round_id, stalled, "stalled reviews", report)
+
+    def _replace(
+        self, round_id: int, rows: list[dict[str, Any]], reason: str, report: RevisionReport
+    ) -> None:
+        people, keys = self.participants()
+        existing = [_pair(a, self._url(a)) for a in self._active(round_id)]
+        drop = [_pair(a, self._url(a)) for a in rows]
+        rnd = self.store.get("rounds", round_id) or {}
+        result = reassign(
+            existing, people, drop, k=self.k, seed=rnd.get("seed", 0), history=self.history(round_id)
+        )
+        self._record(round_id, reason, result, keys, report, replaced=rows)
+
+    def _add_late(self, round_id: int, report: RevisionReport) -> None:
+        people, keys = self.participants()
+        active = self._active(round_id)
+        reviewed = {a["author_key"] for a in active}
+        gives = Counter(a["reviewer_key"] for a in active)
+        late = [
+            p.student for p in people if (p.post_url and p.student not in reviewed) or gives[p.student] == 0
+        ]
+        if not late:
+            return
+        existing = [_pair(a, self._url(a)) for a in active]
+        rnd = self.store.get("rounds", round_id) or {}
+        result = add_late(
+            existing, people, late, k=self.k, seed=rnd.get("seed", 0), history=self.history(round_id)
+        )
+        if result.pairs:
+            self._record(round_id, "late posts", result, keys, report, replaced=[])
+
+    def _record(
+        self,
+        round_id: int,
+        reason: str,
+        result: AssignmentResult,
+        keys: dict[str, str],
+        report: RevisionReport,
+        replaced: list[dict[str, Any]],
+    ) -> None:
+        revision = 1 + max(
+            (r["revision"] for r in self.store.rows("revisions", "round_id = ?", [round_id])), default=0
+        )
+        ids = self._insert_pairs(round_id, revision, result.pairs, keys, status="active", reason=reason)
+        for row in replaced:
+            self.store.db["assignments"].update(row["id"], {"status": "replaced"})  # type: ignore[union-attr]
+        detail = {
+            "added": ids,
+            "replaced": [r["id"] for r in replaced],
+            "relaxations": [asdict(r) for r in result.relaxations],
+        }
+        self._revision(round_id, revision, reason, detail)
+        report.revisions.append(revision)
+        report.added += len(ids)
+        report.replaced += len(replaced)
+        report.reasons.append(f"revision {revision}: {reason}: {len(ids)} added, {len(replaced)} replaced")
+
+    # storage helpers -----------------------------------------------------------------------
+
+    def _url(self, row: dict[str, Any]) -> str:
+        """The post to comment on: the author's current post (reviews follow the author)."""
+        current = list(
+            self.store.rows("posts", "student_key = ? and status = 'current'", [row["author_key"]], limit=1)
+        )
+        post = current[0] if current else self.store.get("posts", row["post_key"]) or {}
+        return post.get("url", row["post_key"])
+
+    def _insert_pairs(
+        self,
+        round_id: int,
+        revision: int,
+        pairs: list[Pair],
+        keys: dict[str, str],
+        *,
+        status: str,
+        reason: str,
+    ) -> list[int]:
+        lease = self.lease_end() if status == "active" else None
+        table = self.store.db["assignments"]
+        ids = []
+        for pair in pairs:
+            table.insert(  # type: ignore[union-attr]
+                {
+                    "round_id": round_id,
+                    "revision": revision,
+                    "reviewer_key": pair.reviewer,
+                    "author_key": pair.author,
+                    "post_key": keys.get(pair.post_url, pair.post_url),
+                    "status": status,
+                    "reason": reason,
+                    "lease_ends_at": lease,
+                    "created_at": utcnow(),
+                }
+            )
+            ids.append(int(table.last_pk))  # type: ignore[union-attr,arg-type]
+        return ids
+
+    def _revision(self, round_id: int, revision: int, reason: str, detail: dict[str, Any]) -> None:
+        self.store.db["revisions"].insert(  # type: ignore[union-attr]
+            {
+                "round_id": round_id,
+                "revision": revision,
+                "reason": reason,
+                "detail": json.dumps(detail, sort_keys=True),
+                "created_at": utcnow(),
+            }
+        )
+
+    def view(self, round_id: int) -> RoundView:
+        rnd = self.store.get("rounds", round_id)
+        if rnd is None:
+            raise RoundError(f"no round {round_id}")
+        names = {s["key"]: s["name"] for s in self.store.rows("students")}
+        pairs = [
+            {
+                "id": a["id"],
+                "reviewer": a["reviewer_key"],
+                "reviewer_name": names.get(a["reviewer_key"], a["reviewer_key"]),
+                "author": a["author_key"],
+                "author_name": names.get(a["author_key"], a["author_key"]),
+                "post_url": self._url(a),
+                "revision": a["revision"],
+                "reason": a["reason"],
+                "lease_ends_at": a["lease_ends_at"],
+            }
+            for a in self.store.rows(
+                "assignments", "round_id = ? and status in ('preview', 'active')", [round_id], order_by="id"
+            )
+        ]
+        relaxations = [Relaxation(**r) for r in json.loads(rnd["constraint_log"] or "[]")]
+        return RoundView(round_id, rnd["status"], rnd["seed"], rnd["k"], pairs, relaxations)
+
+    def reviews_of(self, student: str) -> list[dict[str, Any]]:
+        """The posts one student must comment on in the published round."""
+        current = self.published()
+        if current is None:
+            return []
+        return [p for p in self.view(current["id"]).pairs if p["reviewer"] == student]
+
+
+def _pair(row: dict[str, Any], url: str) -> Pair:
+    return Pair(reviewer=row["reviewer_key"], author=row["author_key"], post_url=url)
