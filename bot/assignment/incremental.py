@@ -1,8 +1,8 @@
 """Changes after publication: published pairs are frozen, so these calls only ADD pairs.
 
-add_late (posts that arrived after the assignment was published):
+add_late (posts that arrived after the assignment was published, or students who joined late):
 * every late post gets reviewers until it has k; a late author who gives fewer than k reviews
-  gets posts until they give k;
+  gets posts until they give k; a late student without a post only gets posts to review;
 * late authors are served first and prefer the posts with the fewest reviews so far (often
   the other late posts), so fewer extra reviewers are needed;
 * reviewers for late posts are chosen among those who break no rule, preferring the students
@@ -181,8 +181,6 @@ def add_late(
     for student in late:
         if student not in roster.index:
             raise ValueError(f"late student {student!r} is not among the participants")
-        if roster.post_url[roster.index[student]] is None:
-            raise ValueError(f"late student {student!r} has no post_url")
     ledger = Ledger(roster, existing, existing)
     late_idx = [roster.index[s] for s in sorted(set(late))]
     rng.shuffle(late_idx)
@@ -196,6 +194,8 @@ def add_late(
             ledger.add(r, a)
     missing_received = 0
     for a in late_idx:
+        if roster.post_url[a] is None:
+            continue  # joined late without a post: reviews others, receives nothing yet
         while ledger.received[a] < k:
             r = ledger.best_reviewer(a, rng)
             if r is None:

@@ -67,7 +67,7 @@ def test_late_post_joins_without_touching_published_pairs(course, store: Store, 
     service.preview()
     service.publish()
     before = active(store)
-    write_course(tmp_path, [*NAMES, "Ivy"], [*NAMES, "Ivy"])  # Hal posts late, Ivy joins late
+    write_course(tmp_path, [*NAMES, "Ivy", "Jo"], [*NAMES, "Ivy"])  # Hal posts late; Ivy, Jo join late
     sync(course, store, env={})
     report = service.update()
     assert report.revisions == [1] and report.replaced == 0
@@ -77,6 +77,8 @@ def test_late_post_joins_without_touching_published_pairs(course, store: Store, 
     received = Counter(a["author_key"] for a in new)
     assert received["hal@x.edu"] == 2 and received["ivy@x.edu"] == 2
     assert Counter(a["reviewer_key"] for a in new)["ivy@x.edu"] == 2, "Ivy also reviews two posts"
+    assert Counter(a["reviewer_key"] for a in new)["jo@x.edu"] == 2, "Jo has no post, still reviews two"
+    assert received["jo@x.edu"] == 0
     assert all(a["reason"] == "late posts" and a["revision"] == 1 for a in new)
     revision = next(store.rows("revisions", "revision = 1"))
     assert revision["reason"] == "late posts"

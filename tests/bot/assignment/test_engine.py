@@ -423,12 +423,14 @@ def test_add_late_reports_relaxations():
     assert set(relaxed) == {"k_per_reviewer", "k_per_post", "no_mutual"}
 
 
-def test_add_late_rejects_unknown_or_postless():
+def test_add_late_rejects_unknown_and_gives_postless_reviews_only():
     people = [*_class(4), Participant("x", None)]
     with pytest.raises(ValueError):
         add_late([], people, ["nobody"])
-    with pytest.raises(ValueError):
-        add_late([], people, ["x"])
+    existing = assign(people[:4], k=2, seed=0).pairs
+    result = add_late(existing, people, ["x"], k=2)
+    assert Counter(p.reviewer for p in result.pairs) == {"x": 2}
+    assert not any(p.author == "x" for p in result.pairs)
 
 
 # ---------------------------------------------------------------- reassign
