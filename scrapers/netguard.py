@@ -1,0 +1,145 @@
+"""SSRF guard: connect only to public addresses, checked at connect time and pinned for the socket.
+
+Student links are hostile input. The check runs inside urllib3's connection, on the very address
+the socket connects to, so every request and every redirect hop is covered and a DNS answer
+cannot change between the check and the connection.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class UnsafeAddress(OSError):
+    """The host resolves to an address the bot must never connect to."""
+
+
+@dataclass(frozen=True)
+class AddressGuard:
+    """Which addresses are allowed. Tests and the demo allow loopback explicitly."""
+
+    allow_loopback: bool = False
+    allow_private: bool = False
+
+    def check(self, address: IPAddress, host: str = "") -> None:
+        """Raise UnsafeAddress unless `address` is a public unicast address (or explicitly allowed)."""
+        if self.allow_loopback and address.is_loopback:
+            return
+        if self.allow_private and address.is_private and not (address.is_link_local or address.is_loopback):
+            return
+        mapped = getattr(address, "ipv4_mapped", None) or getattr(address, "sixtofour", None)
+        if mapped is not None:
+            self.check(mapped, host)
+        if (
+            not address.is_global
+            or address.is_multicast
+            or address.is_reserved
+            or address.is_link_local
+            or address.is_loopback
+            or address.is_unspecified
+            or address.is_private
+        ):
+            raise UnsafeAddress(f"{host or address} resolves to a non-public address ({address})")
+
+    def resolve(self, host: str, port: int) -> list[tuple[socket.AddressFamily, str]]:
+        """Resolve `host` and return the addresses to connect to, every one of them checked."""
+        literal = parse_ip(host)
+        if literal is not None:
+            self.check(literal, host)
+            family = socket.AF_INET6 if literal.version == 6 else socket.AF_INET
+            return [(family, str(literal))]
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        checked: list[tuple[socket.AddressFamily, str]] = []
+        for family, _, _, _, sockaddr in infos:
+            address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+            self.check(address, host)  # one bad answer poisons the host: no partial trust
+            if (family, str(address)) not in checked:
+                checked.append((family, str(address)))
+        if not checked:
+            raise socket.gaierror(f"no address for {host}")
+        return checked
+
+
+def parse_ip(host: str) -> IPAddress | None:
+    """An IP literal in any spelling (dotted, decimal, octal, hex, bracketed IPv6), else None."""
+    text = host.strip("[]")
+    try:
+        return ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        pass
+    if text and all(c in "0123456789abcdefxABCDEFX." for c in text) and any(c.isdigit() for c in text):
+        try:  # inet_aton accepts the legacy forms: 2130706433, 0x7f.1, 017700000001
+            return ipaddress.IPv4Address(socket.inet_aton(text))
+        except OSError:
+            return None
+    return None
+
+
+class _GuardedConnectionMixin:
+    """Replaces urllib3's `_new_conn`: resolve, check, connect to the checked address."""
+
+    guard: AddressGuard = AddressGuard()
+
+    def _new_conn(self) -> socket.socket:
+        host = self._dns_host  # type: ignore[attr-defined]
+        try:
+            addresses = self.guard.resolve(host, self.port)  # type: ignore[attr-defined]
+        except socket.gaierror as exc:
+            raise NameResolutionError(host, self, exc) from exc  # type: ignore[arg-type]
+        error: Exception | None = None
+        for _, address in addresses:
+            try:
+                return urllib3.util.connection.create_connection(
+                    (address, self.port),  # type: ignore[attr-defined]
+                    self.timeout,  # type: ignore[attr-defined]
+                    source_address=self.source_address,  # type: ignore[attr-defined]
+                    socket_options=self.socket_options,  # type: ignore[attr-defined]
+                )
+            except TimeoutError as exc:
+                error = ConnectTimeoutError(self, f"connection to {host} timed out")
+                error.__cause__ = exc
+            except OSError as exc:
+                error = NewConnectionError(self, f"cannot connect to {host}: {exc}")  # type: ignore[arg-type]
+        assert error is not None
+        raise error
+
+
+class GuardedAdapter(HTTPAdapter):
+    """A requests adapter whose connections pass through an AddressGuard."""
+
+    def __init__(self, guard: AddressGuard, **kwargs: object) -> None:
+        self.guard = guard
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
+        attrs = {"guard": self.guard}
+        http_conn = type(
+            "GuardedHTTPConnection", (_GuardedConnectionMixin, urllib3.connection.HTTPConnection), attrs
+        )
+        https_conn = type(
+            "GuardedHTTPSConnection", (_GuardedConnectionMixin, urllib3.connection.HTTPSConnection), attrs
+        )
+        http_pool = type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn})
+        https_pool = type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn})
+        self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
+
+
+def guarded_session(guard: AddressGuard) -> requests.Session:
+    """A requests session that only reaches addresses the guard allows (no proxies from the env)."""
+    session = requests.Session()
+    session.trust_env = False  # a proxy would connect on our behalf, past the guard
+    adapter = GuardedAdapter(guard, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
