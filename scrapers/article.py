@@ -21,7 +21,7 @@ class Article:
     """A post as the rubric check sees it."""
 
     source: str = ""  # URL or path it came from
-    platform: str = "web"  # medium | wordpress | blogger | github | github_pages | devto | canvas | pdf | markdown | youtube | web
+    platform: str = "web"  # medium, wordpress, blogger, github, devto, canvas, pdf, markdown, youtube, web
     title: str = ""
     author: str = ""
     published: str = ""  # ISO 8601 date or date-time when known, else ""

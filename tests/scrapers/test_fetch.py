@@ -8,7 +8,7 @@ import time
 import pytest
 from werkzeug import Request, Response
 
-from scrapers.fetch import FetchPolicy, Fetcher
+from scrapers.fetch import Fetcher, FetchPolicy
 
 HTML = b"<html><head><title>Post</title></head><body><p>Hello movie fans.</p></body></html>"
 
