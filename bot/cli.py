@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the whole flow on the bundled sample course")
     demo.add_argument("--database", type=Path, help="where to keep the demo's database")
 
+    extract = commands.add_parser("extract", help="read posts (files or URLs) into title, author and text")
+    extract.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    extract.add_argument("--jsonl", action="store_true", help="one JSON object per input (the default)")
+    extract.add_argument("--url", default="", help="the address a saved file came from (picks its reader)")
+
     commands.add_parser("sync", help="read the roster and post links from every configured source")
     commands.add_parser("audit", help="run every step of the loop once (the nightly job)")
 
@@ -99,6 +104,49 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return run_demo(args.config or default_config_path(), out=out, err=err, database=args.database)
 
 
+def _optional_config(args: argparse.Namespace) -> Config | None:
+    """bot.toml when there is one: commands on single posts also work without a course."""
+    path = args.config or default_config_path()
+    return load_config(path) if args.config or path.exists() else None
+
+
+def cmd_extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from bot.extracting import ExtractError, article_from_file, article_from_url, is_url
+    from bot.fetching import fetch_policy
+    from scrapers.fetch import Fetcher, FetchPolicy
+
+    config = _optional_config(args)
+    fetcher = Fetcher(fetch_policy(config) if config else FetchPolicy())
+    failed = 0
+    for source in args.inputs:
+        try:
+            if is_url(source):
+                article = article_from_url(source, fetcher)
+            else:
+                article = article_from_file(Path(source), args.url)
+            line = {
+                "source": source,
+                "platform": article.platform,
+                "title": article.title,
+                "author": article.author,
+                "published": article.published,
+                "text": article.text,
+            }
+            if article.flags:
+                line["flags"] = sorted(set(article.flags))
+        except ExtractError as exc:
+            failed += 1
+            line = {"source": source, "error": str(exc)}
+        except Exception as exc:  # one bad input never stops the others
+            failed += 1
+            line = {"source": source, "error": f"unexpected {type(exc).__name__}: {exc}"}
+        print(json.dumps(line, ensure_ascii=False), file=out, flush=True)
+    fetcher.close()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from bot.sync import sync
 
@@ -119,16 +167,14 @@ def print_sync(report, out: TextIO, err: TextIO) -> None:  # type: ignore[no-unt
 
 
 def cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from bot.rounds import RoundService
-    from bot.sync import sync
+    from bot.audit import run_audit
 
     config = _config(args)
     with Store(config.database_path) as store:
-        report = sync(config, store, kind="audit")
-        print_sync(report, out, err)
-        update = RoundService(store, config).update()
-    print(f"assign: {'; '.join(update.reasons) or 'nothing to change'}", file=out)
-    return EXIT_FAILED if report.failed_sources else EXIT_OK
+        report = run_audit(config, store, say=lambda line: print(line, file=out, flush=True))
+    for error in report.errors:
+        print(f"audit: {error}", file=err)
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -219,6 +265,7 @@ def print_round(view, out: TextIO, err: TextIO) -> None:  # type: ignore[no-unty
 
 COMMANDS = {
     "demo": cmd_demo,
+    "extract": cmd_extract,
     "sync": cmd_sync,
     "audit": cmd_audit,
     "report": cmd_report,

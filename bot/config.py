@@ -109,6 +109,8 @@ class FetchConfig:
     timeout_seconds: float = 20.0
     max_bytes: int = 5_000_000
     respect_robots: bool = True
+    per_host_delay: float = 1.0
+    per_host_concurrency: int = 1
     allow_private_addresses: bool = False
 
 

@@ -23,6 +23,8 @@ class StudentRow:
     tool: str
     post_url: str
     platform: str
+    title: str = ""
+    words: int = 0
     sections: dict[str, str] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     comment_links: int = 0
@@ -58,6 +60,12 @@ def coverage(store: Store, course: str) -> Coverage:
     rows = []
     for student in store.rows("students", "active = 1 and role = 'student'", order_by="name"):
         post = posts.get(student["key"], {})
+        found = list(flags.get(student["key"], []))
+        if post.get("fetch_status") == "failed":
+            found.append(f"unreachable: {post.get('fetch_reason') or 'unknown reason'}")
+        for flag in json.loads(post.get("post_flags") or "[]"):
+            if flag != "video_post":  # sync has flagged it from the link already
+                found.append(f"{flag}: seen on the page")
         rows.append(
             StudentRow(
                 student=student["key"],
@@ -66,8 +74,10 @@ def coverage(store: Store, course: str) -> Coverage:
                 tool=student["tool"] or "",
                 post_url=post.get("url", ""),
                 platform=post.get("platform", ""),
+                title=post.get("title") or "",
+                words=post.get("words") or 0,
                 sections={s: "not checked" for s in SECTIONS} if post else {},
-                flags=flags.get(student["key"], []),
+                flags=found,
                 comment_links=links.get(student["key"], 0),
                 reviews_to_give=gives.get(student["key"], 0),
                 reviews_to_receive=receives.get(student["key"], 0),

@@ -197,3 +197,25 @@ def m002_round_revisions(db: Database) -> None:
     )
     db["revisions"].create_index(["round_id", "revision"], unique=True)
     db["assignments"].create_index(["round_id", "status"])
+
+
+@migrations()
+def m003_fetch_state(db: Database) -> None:
+    """Each post's latest fetch (status, reason, snapshot, extracted metadata); one row per version."""
+    posts = db["posts"]
+    for column, kind in [
+        ("fetch_status", str),  # ok | unchanged | failed
+        ("fetch_reason", str),  # a reason a TA understands, when it failed
+        ("sha256", str),  # the snapshot the post's text comes from
+        ("snapshot_kind", str),  # which fetch step gave it: page | json | feed | api | raw | oembed
+        ("fetched_at", str),
+        ("changed_at", str),  # when the post's bytes last changed
+        ("title", str),
+        ("author", str),
+        ("published", str),
+        ("words", int),
+        ("post_flags", str),  # JSON list: member_only_partial, video_post, ...
+    ]:
+        posts.add_column(column, kind)  # type: ignore[union-attr]
+    db["snapshots"].add_column("kind", str)  # type: ignore[union-attr]
+    db["snapshots"].create_index(["post_key", "sha256"], unique=True)  # type: ignore[union-attr]

@@ -6,13 +6,13 @@ import dataclasses
 from pathlib import Path
 from typing import TextIO
 
+from bot.audit import run_audit
 from bot.cli_errors import UsageError
 from bot.config import Config, RosterSource, SheetSource, SourcesConfig, load_config, parse_config
 from bot.demo.server import CourseServer, course_files
 from bot.report import coverage, render_table
 from bot.rounds import RoundService
 from bot.store import Store
-from bot.sync import sync
 from scrapers.roster import read_roster
 
 
@@ -44,18 +44,16 @@ def run_demo(config_path: Path, out: TextIO, err: TextIO, database: Path | None 
                 roster=RosterSource(path=str(roster)),
                 sheet=SheetSource(url=f"{server.base}/claims.csv"),
             ),
-            fetch=dataclasses.replace(config.fetch, allow_private_addresses=True),
+            fetch=dataclasses.replace(
+                config.fetch, allow_private_addresses=True, per_host_delay=0.0, per_host_concurrency=4
+            ),
         )
         print(f"demo: sample course served at {server.base}; database {db_path}", file=out)
-        report = sync(config, store, kind="demo")
-        counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()))
-        print(f"sync: {counts}", file=out)
-        for problem in report.problems:
-            print(f"  ! {problem}", file=out)
+        report = run_audit(config, store, kind="demo", say=lambda line: print(line, file=out, flush=True))
         _assign(store, config, out)
         print("", file=out)
         print(render_table(coverage(store, config.course.name)), file=out)
-    return 1 if report.failed_sources else 0
+    return 0 if report.ok else 1
 
 
 def _assign(store: Store, config: Config, out: TextIO) -> None:

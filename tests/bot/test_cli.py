@@ -74,7 +74,7 @@ def test_report_to_file(config: Path, tmp_path: Path) -> None:
 
 
 def test_db_migrate(config: Path) -> None:
-    assert run("--config", str(config), "db", "migrate")[1].startswith("applied 2 migration(s): m001_initial")
+    assert run("--config", str(config), "db", "migrate")[1].startswith("applied 3 migration(s): m001_initial")
     assert "up to date" in run("--config", str(config), "db", "migrate")[1]
 
 

@@ -22,15 +22,19 @@ TABLES = {
 def test_migrations_create_tables_in_wal_mode(store: Store) -> None:
     assert set(store.db.table_names()) >= TABLES
     assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert store.applied_migrations() == ["m001_initial", "m002_round_revisions"]
+    applied = store.applied_migrations()
+    assert applied[0] == "m001_initial" and applied == sorted(applied)
+    assert store.migrate() == [], "everything was applied on open"
 
 
 def test_migrate_twice_applies_nothing(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     with Store(path, migrate=False) as first:
-        assert first.migrate() == ["m001_initial", "m002_round_revisions"]
+        applied = first.migrate()
+        assert applied[:2] == ["m001_initial", "m002_round_revisions"]
     with Store(path, migrate=False) as second:
         assert second.migrate() == []
+        assert second.applied_migrations() == applied
 
 
 def test_save_reports_and_skips_unchanged_rows(store: Store) -> None:

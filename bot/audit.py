@@ -1,0 +1,85 @@
+"""The audit: every step of the loop that exists, in order, recorded as one run.
+
+sync -> fetch -> assignment updates. A step that fails is recorded and the next one still runs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from bot.config import Config
+from bot.fetching import FetchOutcome, PostFetcher
+from bot.rounds import RoundService
+from bot.store import RunLog, Store
+from bot.sync import SyncReport, sync
+from scrapers.fetch import Fetcher
+
+
+@dataclass
+class AuditReport:
+    """What an audit did, step by step."""
+
+    run_id: int
+    sync: SyncReport | None = None
+    fetched: list[FetchOutcome] = field(default_factory=list)
+    assign: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not (self.sync and self.sync.failed_sources)
+
+    def fetch_summary(self) -> str:
+        counts = Counter(o.status for o in self.fetched)
+        reasons = Counter(o.reason.split(":", 1)[0] for o in self.fetched if o.status == "failed")
+        text = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no posts"
+        if reasons:
+            text += " (" + "; ".join(f"{why}: {n}" for why, n in reasons.most_common()) + ")"
+        return text
+
+
+def run_audit(
+    config: Config,
+    store: Store,
+    *,
+    env: Mapping[str, str] | None = None,
+    kind: str = "audit",
+    fetcher: Fetcher | None = None,
+    say: Callable[[str], None] = lambda line: None,
+) -> AuditReport:
+    """Run sync, fetch and the round update; record the whole as one run of `kind`."""
+    log = RunLog(kind)
+    report = AuditReport(run_id=store.start_run(kind))
+    try:
+        report.sync = sync(config, store, env=env, kind=f"{kind}:sync")
+        say(
+            "sync: "
+            + (", ".join(f"{k} {v}" for k, v in sorted(report.sync.counts.items())) or "nothing to do")
+        )
+        for problem in report.sync.problems:
+            say(f"  ! {problem}")
+    except Exception as exc:
+        report.errors.append(f"sync failed: {type(exc).__name__}: {exc}")
+    try:
+        report.fetched = PostFetcher(store, config, fetcher).run()
+        for outcome in report.fetched:
+            log.count(f"fetch.{outcome.status}")
+        say("fetch: " + report.fetch_summary())
+    except Exception as exc:
+        report.errors.append(f"fetch failed: {type(exc).__name__}: {exc}")
+    try:
+        rounds = RoundService(store, config)
+        if rounds.published() is None:
+            say("assign: no round published yet (reviewbot assign --preview, then --publish)")
+        else:
+            report.assign = rounds.update().reasons
+            say("assign: " + ("; ".join(report.assign) or "nothing to change"))
+    except Exception as exc:
+        report.errors.append(f"assignment update failed: {type(exc).__name__}: {exc}")
+    log.errors.extend(report.errors)
+    if report.sync:
+        log.errors.extend(report.sync.problems)
+    store.finish_run(report.run_id, log, status="ok" if report.ok else "failed")
+    return report

@@ -1,0 +1,219 @@
+"""Fetch every current post: walk its platform's fetch plan, keep the raw bytes, extract the article.
+
+Network work runs in threads; every database write happens in the calling thread (one writer).
+A failure on one post is recorded with its reason and never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.config import Config
+from bot.snapshots import SnapshotStore
+from bot.store import Store, utcnow
+from scrapers.article import Article
+from scrapers.fetch import Fetcher, FetchPolicy, FetchResult
+from scrapers.platforms import FetchStep, PlatformError, plan
+
+VIDEO_PLATFORMS = ("youtube", "video")
+
+
+@dataclass
+class Version:
+    """One fetched body worth keeping."""
+
+    sha256: str
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    headers: dict[str, str]
+    size: int
+    kind: str
+    fetched_at: str
+
+
+@dataclass
+class FetchOutcome:
+    """What fetching one post gave."""
+
+    post_key: str
+    status: str  # ok | unchanged | failed
+    reason: str = ""
+    article: Article | None = None
+    kind: str = ""
+    versions: list[Version] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return self.versions[-1].sha256 if self.versions else ""
+
+
+def fetch_policy(config: Config) -> FetchPolicy:
+    fetch = config.fetch
+    agent = fetch.user_agent + (f" (+{config.course.contact_url})" if config.course.contact_url else "")
+    return FetchPolicy(
+        user_agent=agent,
+        read_timeout=fetch.timeout_seconds,
+        deadline=fetch.timeout_seconds * 2,
+        max_bytes=fetch.max_bytes,
+        respect_robots=fetch.respect_robots,
+        per_host_delay=fetch.per_host_delay,
+        per_host_concurrency=fetch.per_host_concurrency,
+        allow_loopback=fetch.allow_private_addresses,
+        allow_private=fetch.allow_private_addresses,
+    )
+
+
+class PostFetcher:
+    """Fetches posts for the audit and records what it found."""
+
+    def __init__(self, store: Store, config: Config, fetcher: Fetcher | None = None) -> None:
+        self.store = store
+        self.config = config
+        self.fetcher = fetcher or Fetcher(fetch_policy(config))
+        self.snapshots = SnapshotStore(config.snapshot_dir)
+
+    def run(
+        self, posts: Iterable[dict[str, Any]] | None = None, workers: int = 4,
+        progress: Callable[[FetchOutcome], None] | None = None,
+    ) -> list[FetchOutcome]:  # fmt: skip
+        """Fetch posts (all current ones by default) and record each outcome as it arrives."""
+        rows = list(
+            posts if posts is not None else self.store.rows("posts", "status = 'current'", order_by="key")
+        )
+        validators = {row["key"]: self._validators(row) for row in rows}
+        outcomes = []
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = [pool.submit(self.fetch_one, row, *validators[row["key"]]) for row in rows]
+            for future in futures:
+                outcome = future.result()
+                self.record(outcome)
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
+        return outcomes
+
+    def _validators(self, row: dict[str, Any]) -> tuple[str, str, str]:
+        """The ETag / Last-Modified of the post's current snapshot, with its hash."""
+        if not row.get("sha256"):
+            return "", "", ""
+        found = list(
+            self.store.rows("snapshots", "post_key = ? and sha256 = ?", [row["key"], row["sha256"]], limit=1)
+        )
+        headers = json.loads(found[0]["headers"] or "{}") if found else {}
+        return headers.get("etag", ""), headers.get("last-modified", ""), row["sha256"]
+
+    def fetch_one(
+        self, row: dict[str, Any], etag: str = "", modified: str = "", last_sha: str = ""
+    ) -> FetchOutcome:
+        """Fetch one post through its plan; runs in a worker thread and never touches the database."""
+        outcome = FetchOutcome(post_key=row["key"], status="failed")
+        steps = plan(row["url"], row["platform"] or "web")
+        reasons: list[str] = []
+        for index, step in enumerate(steps):
+            first = index == 0
+            result = self.fetcher.fetch(
+                step.url, etag=etag if first else "", last_modified=modified if first else ""
+            )
+            if result.not_modified and last_sha:
+                cached = self.snapshots.get(last_sha)
+                article = self._parse(step, cached, row["url"], reasons) if cached is not None else None
+                if article is not None:
+                    outcome.status, outcome.article, outcome.kind = "unchanged", article, step.kind
+                    return outcome
+                continue
+            if not result.ok:
+                reasons.append(result.error)
+                continue
+            version = self._keep(result, step.kind)
+            article = self._parse(step, result.body, row["url"], reasons)
+            if article is None:
+                outcome.versions.append(version)  # kept even when it could not be read: a TA may look
+                continue
+            outcome.versions.append(version)
+            changed = version.sha256 != last_sha
+            outcome.status, outcome.article, outcome.kind = (
+                ("ok" if changed else "unchanged"),
+                article,
+                step.kind,
+            )
+            return outcome
+        if row["platform"] in VIDEO_PLATFORMS:  # the link says enough; the page is a bonus
+            known = row.get("fetch_status") in ("ok", "unchanged") and not row.get("sha256")
+            outcome.status = "unchanged" if known else "ok"
+            outcome.article = Article(source=row["url"], platform=row["platform"], flags=["video_post"])
+            outcome.reason = f"video post; title unavailable ({reasons[0] if reasons else 'no answer'})"
+            return outcome
+        outcome.reason = reasons[0] if reasons else "nothing to fetch"
+        return outcome
+
+    def _keep(self, result: FetchResult, kind: str) -> Version:
+        sha = self.snapshots.put(result.body)
+        return Version(
+            sha256=sha, url=result.url, final_url=result.final_url, status=result.status,
+            content_type=result.content_type, headers=result.headers, size=len(result.body), kind=kind,
+            fetched_at=result.fetched_at,
+        )  # fmt: skip
+
+    @staticmethod
+    def _parse(step: FetchStep, body: bytes, post_url: str, reasons: list[str]) -> Article | None:
+        try:
+            article = step.parse(body, post_url)
+        except PlatformError as exc:
+            reasons.append(str(exc))
+            return None
+        except Exception as exc:  # a parser bug must not stop the audit of the other posts
+            reasons.append(f"could not read the page ({type(exc).__name__})")
+            return None
+        if not article.blocks and "video_post" not in article.flags:
+            reasons.append("no article text found on the page")
+            return None
+        return article
+
+    # recording (calling thread only) --------------------------------------------------------
+
+    def record(self, outcome: FetchOutcome) -> None:
+        """Store the snapshots and the post's fetch state; a version already kept is not added twice."""
+        post = self.store.get("posts", outcome.post_key) or {}
+        with self.store.db.atomic():
+            for version in outcome.versions:
+                exists = list(self.store.rows("snapshots", "post_key = ? and sha256 = ?",
+                                              [outcome.post_key, version.sha256], limit=1))  # fmt: skip
+                if not exists:
+                    self.store.db["snapshots"].insert(  # type: ignore[union-attr]
+                        {
+                            "post_key": outcome.post_key, "sha256": version.sha256, "url": version.url,
+                            "final_url": version.final_url, "status": version.status,
+                            "content_type": version.content_type, "headers": json.dumps(version.headers),
+                            "size": version.size, "fetched_at": version.fetched_at, "kind": version.kind,
+                        }
+                    )  # fmt: skip
+            state: dict[str, Any] = {"key": outcome.post_key, "fetch_status": outcome.status,
+                                     "fetch_reason": outcome.reason}  # fmt: skip
+            article = outcome.article
+            if article is not None:
+                sha = outcome.sha256 or post.get("sha256")
+                state.update(
+                    sha256=sha,
+                    snapshot_kind=outcome.kind or post.get("snapshot_kind"),
+                    title=article.title,
+                    author=article.author,
+                    published=article.published,
+                    words=article.words,
+                    post_flags=json.dumps(sorted(set(article.flags))),
+                )
+                if sha and sha != post.get("sha256"):
+                    state["changed_at"] = state["fetched_at"] = utcnow()  # only a change is written
+            self.store.save("posts", state, "key")
+
+
+def edited_after_deadline(post: dict[str, Any], deadline: dt.datetime) -> bool:
+    """Whether the post's bytes changed after the post deadline (with an earlier version kept)."""
+    changed = post.get("changed_at")
+    return bool(changed) and dt.datetime.fromisoformat(changed) > deadline
