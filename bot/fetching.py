@@ -145,7 +145,7 @@ class PostFetcher:
             )
             return outcome
         if row["platform"] in VIDEO_PLATFORMS:  # the link says enough; the page is a bonus
-            known = row.get("fetch_status") in ("ok", "unchanged") and not row.get("sha256")
+            known = row.get("fetch_status") == "ok" and not row.get("sha256")
             outcome.status = "unchanged" if known else "ok"
             outcome.article = Article(source=row["url"], platform=row["platform"], flags=["video_post"])
             outcome.reason = f"video post; title unavailable ({reasons[0] if reasons else 'no answer'})"
@@ -194,8 +194,12 @@ class PostFetcher:
                             "size": version.size, "fetched_at": version.fetched_at, "kind": version.kind,
                         }
                     )  # fmt: skip
-            state: dict[str, Any] = {"key": outcome.post_key, "fetch_status": outcome.status,
-                                     "fetch_reason": outcome.reason}  # fmt: skip
+            status = "failed" if outcome.status == "failed" else "ok"  # "unchanged" describes a run
+            state: dict[str, Any] = {
+                "key": outcome.post_key,
+                "fetch_status": status,
+                "fetch_reason": outcome.reason,
+            }
             article = outcome.article
             if article is not None:
                 sha = outcome.sha256 or post.get("sha256")

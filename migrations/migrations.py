@@ -204,7 +204,7 @@ def m003_fetch_state(db: Database) -> None:
     """Each post's latest fetch (status, reason, snapshot, extracted metadata); one row per version."""
     posts = db["posts"]
     for column, kind in [
-        ("fetch_status", str),  # ok | unchanged | failed
+        ("fetch_status", str),  # ok | failed
         ("fetch_reason", str),  # a reason a TA understands, when it failed
         ("sha256", str),  # the snapshot the post's text comes from
         ("snapshot_kind", str),  # which fetch step gave it: page | json | feed | api | raw | oembed

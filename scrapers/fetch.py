@@ -161,6 +161,8 @@ class Fetcher:
                     return result
                 if response.status_code >= 400:
                     result.error = status_reason(response.status_code)
+                    if response.status_code in (403, 429, 503) and self._is_challenge(response):
+                        result.error = "challenge page: the site asked for a bot check instead of the post"
                     return result
                 if result.content_type and result.content_type not in accept:
                     result.error = f"not HTML (content type {result.content_type})"
@@ -249,6 +251,17 @@ class Fetcher:
         result.body = bytes(body)
         if not result.body.strip():
             result.error = "empty page"
+
+    @staticmethod
+    def _is_challenge(response: requests.Response) -> bool:
+        """Whether an error answer is a bot-check page (Cloudflare and the like)."""
+        from scrapers.platforms.medium import is_challenge_page
+
+        try:
+            head = response.raw.read(65536, decode_content=True) or b""
+        except (urllib3.exceptions.HTTPError, OSError):
+            return False
+        return is_challenge_page(head, response.status_code)
 
     def _allowed_by_robots(self, url: str) -> bool:
         parts = urlsplit(url)

@@ -12,7 +12,7 @@ from scrapers.extract.clean import clean
 from scrapers.extract.decode import decode_html, looks_binary
 from scrapers.extract.metadata import extract_metadata
 from scrapers.extract.score import choose
-from scrapers.extract.segments import collect_segments
+from scrapers.extract.segments import Segment, collect_segments
 from scrapers.extract.text import normalize_space
 from scrapers.extract.trim import trim
 
@@ -27,11 +27,12 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
 def _parser() -> etree.HTMLParser:
+    """An HTML parser for UTF-8 input that drops comments and processing instructions."""
     return etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False)
 
 
 def parse(text: str) -> etree._Element | None:
-    """Parse decoded HTML into an lxml.html tree, or None when there is nothing to parse."""
+    """Parse decoded HTML into an lxml tree (at most MAX_ELEMENTS elements), or None if there is none."""
     text = _XML_DECL.sub("", _CONTROL.sub("", text), count=1)
     if len(text) > MAX_INPUT_CHARS:
         text = _without_scripts(text)[:MAX_INPUT_CHARS]
@@ -96,6 +97,7 @@ def extract_html(html_data: str | bytes, url: str = "", *, encoding: str | None 
 
 
 def _extract(html_data: str | bytes, url: str, encoding: str | None) -> Article:
+    """decode -> parse -> metadata -> clean -> segments -> choose root -> trim -> blocks."""
     if not html_data:
         return Article(source=url)
     text = decode_html(html_data, encoding)
@@ -110,7 +112,7 @@ def _extract(html_data: str | bytes, url: str, encoding: str | None) -> Article:
         body = doc
     clean(body)
     choice = choose(collect_segments(body))
-    blocks = _to_blocks(trim(choice.segments, meta.title), meta.title)
+    blocks = _to_blocks(trim(choice.segments, meta.title))
     declared = _declared_body(meta.article_body)
     if declared and _words(blocks) < DECLARED_BODY_SHARE * _words(declared):
         blocks = declared  # the page renders its text with scripts; its JSON-LD articleBody has it
@@ -124,6 +126,7 @@ def _extract(html_data: str | bytes, url: str, encoding: str | None) -> Article:
 
 
 def _words(blocks: list[Block]) -> int:
+    """Words in the blocks."""
     return sum(len(block.text.split()) for block in blocks)
 
 
@@ -138,12 +141,6 @@ def _declared_body(text: str) -> list[Block]:
     return [Block("paragraph", line) for line in paragraphs if line]
 
 
-def _to_blocks(segments: list, title: str) -> list[Block]:
-    """Blocks for the kept segments, without a leading heading that repeats the title."""
-    blocks = [Block(seg.kind, seg.text, seg.level) for seg in segments]
-    wanted = normalize_space(title).lower()
-    for i, block in enumerate(blocks[:3]):
-        if block.kind == "heading" and wanted and normalize_space(block.text).lower() == wanted:
-            del blocks[i]
-            break
-    return blocks
+def _to_blocks(segments: list[Segment]) -> list[Block]:
+    """The Article blocks for the kept segments."""
+    return [Block(seg.kind, seg.text, seg.level) for seg in segments]
