@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.config import Config
 from bot.snapshots import SnapshotStore
@@ -117,10 +119,10 @@ class PostFetcher:
         steps = plan(row["url"], row["platform"] or "web")
         reasons: list[str] = []
         for index, step in enumerate(steps):
-            first = index == 0
-            result = self.fetcher.fetch(
-                step.url, etag=etag if first else "", last_modified=modified if first else ""
-            )
+            options: dict[str, Any] = {"etag": etag, "last_modified": modified} if index == 0 else {}
+            if step.kind == "canvas_api":
+                options["credentials"] = self._canvas_auth(step.url)
+            result = self.fetcher.fetch(step.url, **options)
             if result.not_modified and last_sha:
                 cached = self.snapshots.get(last_sha)
                 article = self._parse(step, cached, row["url"], reasons) if cached is not None else None
@@ -152,6 +154,14 @@ class PostFetcher:
             return outcome
         outcome.reason = reasons[0] if reasons else "nothing to fetch"
         return outcome
+
+    def _canvas_auth(self, url: str) -> dict[str, str] | None:
+        """The course's Canvas token, for the course's own Canvas host and nothing else."""
+        canvas = self.config.sources.canvas
+        token = os.environ.get(canvas.token_env, "") if canvas else ""
+        if not canvas or not token or urlsplit(url).netloc.lower() != urlsplit(canvas.url).netloc.lower():
+            return None
+        return {"Authorization": f"Bearer {token}"}
 
     def _keep(self, result: FetchResult, kind: str) -> Version:
         sha = self.snapshots.put(result.body)

@@ -120,11 +120,22 @@ class Fetcher:
         self.session.close()
 
     def fetch(
-        self, url: str, *, etag: str = "", last_modified: str = "", accept: tuple[str, ...] = TEXT_TYPES
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept: tuple[str, ...] = TEXT_TYPES,
+        credentials: dict[str, str] | None = None,
     ) -> FetchResult:
-        """GET `url`, following safe redirects; never raises."""
+        """GET `url`, following safe redirects; never raises.
+
+        `credentials` (e.g. an Authorization header) go to `url`'s own host only: a redirect to
+        another host drops them.
+        """
         result = FetchResult(url=url, fetched_at=_now())
-        headers = {}
+        origin = urlsplit(url).netloc.lower()
+        headers = dict(credentials or {})
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -155,6 +166,9 @@ class Fetcher:
                         result.error = f"redirect without a target (HTTP {response.status_code})"
                         return result
                     current = urljoin(current, location)
+                    if urlsplit(current).netloc.lower() != origin:
+                        for name in credentials or {}:
+                            headers.pop(name, None)
                     continue
                 if response.status_code == 304:
                     result.not_modified = True

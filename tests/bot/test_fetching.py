@@ -150,3 +150,29 @@ def test_video_post_without_network(course, store: Store) -> None:  # type: igno
     [outcome] = PostFetcher(store, course, Fetcher(policy)).run()
     assert outcome.status == "ok" and "video post" in outcome.reason
     assert json.loads(store.get("posts", "ada-post")["post_flags"]) == ["video_post"]
+
+
+def test_canvas_discussion_post_uses_the_course_token(
+    httpserver, store: Store, make_config, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    base = httpserver.url_for("/").rstrip("/")
+    config = make_config(
+        storage={"snapshots": str(tmp_path / "snap")},
+        sources={"canvas": {"url": base, "course_id": 7, "token_env": "TEST_CANVAS_TOKEN"}},
+    )
+    monkeypatch.setenv("TEST_CANVAS_TOKEN", "canvas-secret")
+    topic = {
+        "id": 3,
+        "title": "Blog: Feast",
+        "user_name": "Ada Park",
+        "posted_at": "2026-11-19T12:00:00Z",
+        "message": "<h2>The problem</h2><p>Features computed twice drift apart in our recommender.</p>",
+    }
+    httpserver.expect_request(
+        "/api/v1/courses/7/discussion_topics/3", headers={"Authorization": "Bearer canvas-secret"}
+    ).respond_with_json(topic)
+    store.save("students", {"key": "ada", "name": "Ada", "role": "student", "active": 1}, "key")
+    add_post(store, "ada", f"{base}/courses/7/discussion_topics/3", platform="canvas")
+    [outcome] = PostFetcher(store, config, fetcher()).run()
+    assert outcome.status == "ok" and outcome.kind == "canvas_api", outcome.reason
+    assert store.get("posts", "ada-post")["title"] == "Blog: Feast"

@@ -210,3 +210,15 @@ def test_per_host_delay(httpserver) -> None:
     for _ in range(3):
         assert fetch.fetch(httpserver.url_for("/p")).ok
     assert time.monotonic() - started >= 0.6
+
+
+def test_credentials_never_follow_a_redirect_to_another_host(httpserver) -> None:
+    other = httpserver.url_for("/landing").replace("localhost", "127.0.0.1")
+    httpserver.expect_request("/api", headers={"Authorization": "Bearer t0ken"}).respond_with_data(
+        "", status=302, headers={"Location": other}
+    )
+    httpserver.expect_request("/landing").respond_with_data(HTML, content_type="text/html")
+    result = fetcher().fetch(httpserver.url_for("/api"), credentials={"Authorization": "Bearer t0ken"})
+    assert result.ok
+    landing = [request for request, _ in httpserver.log if request.path == "/landing"]
+    assert landing and "Authorization" not in landing[0].headers
