@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--publish", action="store_true", help="course round: freeze the draft")
     action.add_argument("--update", action="store_true", help="course round: late posts, departures, stalls")
     assign.add_argument("--history", type=Path, help="CSV of earlier pairings: reviewer,author")
-    assign.add_argument("-k", "--reviews", type=int, default=2, help="reviews per student")
+    assign.add_argument("-k", "--reviews", type=int, default=None, help="standalone: reviews per student")
     return parser
 
 
@@ -230,7 +230,9 @@ def cmd_assign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise UsageError(
                 "--roster is standalone: it cannot be combined with --preview/--publish/--update"
             )
-        return run_assign(args.roster, args.seed or 0, args.history, args.reviews, out, err)
+        return run_assign(args.roster, args.seed or 0, args.history, args.reviews or 2, out, err)
+    if args.reviews is not None or args.history is not None:
+        raise UsageError("-k and --history are for --roster; a course round uses [assignment] in bot.toml")
     from bot.rounds import RoundError, RoundService
 
     config = _config(args)

@@ -240,8 +240,18 @@ def _check_values(config: Config) -> None:
     if sheet is not None and bool(sheet.url) == bool(sheet.path):
         raise ConfigError("'sources.sheet' needs exactly one of 'url' or 'path'")
     canvas = config.sources.canvas
-    if canvas is not None and not canvas.url.startswith(("http://", "https://")):
-        raise ConfigError("'sources.canvas.url' must start with https://")
+    if canvas is not None:
+        local = canvas.url.startswith(("http://127.", "http://localhost", "http://[::1]"))
+        if not (canvas.url.startswith("https://") or local):
+            raise ConfigError("'sources.canvas.url' must start with https:// (the token travels with it)")
+        if canvas.max_retries < 0:
+            raise ConfigError("'sources.canvas.max_retries' must be 0 or more")
+    if config.earlier_tools and not config.path(config.earlier_tools).is_file():
+        raise ConfigError(f"'earlier_tools' names a file that does not exist: {config.earlier_tools!r}")
+    if config.fetch.per_host_concurrency < 1 or config.fetch.per_host_delay < 0:
+        raise ConfigError(
+            "'fetch.per_host_concurrency' must be at least 1 and 'fetch.per_host_delay' 0 or more"
+        )
     if config.assignment.reviews_per_student < 1:
         raise ConfigError("'assignment.reviews_per_student' must be at least 1")
     hh, _, mm = config.schedule.audit_time.partition(":")

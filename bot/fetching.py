@@ -115,11 +115,19 @@ class PostFetcher:
         self, row: dict[str, Any], etag: str = "", modified: str = "", last_sha: str = ""
     ) -> FetchOutcome:
         """Fetch one post through its plan; runs in a worker thread and never touches the database."""
+        try:
+            return self._fetch_one(row, etag, modified, last_sha)
+        except Exception as exc:  # one odd post never stops the audit of the others
+            return FetchOutcome(row["key"], "failed", f"could not fetch ({type(exc).__name__}: {exc})"[:200])
+
+    def _fetch_one(self, row: dict[str, Any], etag: str, modified: str, last_sha: str) -> FetchOutcome:
         outcome = FetchOutcome(post_key=row["key"], status="failed")
         steps = plan(row["url"], row["platform"] or "web")
         reasons: list[str] = []
-        for index, step in enumerate(steps):
-            options: dict[str, Any] = {"etag": etag, "last_modified": modified} if index == 0 else {}
+        for step in steps:
+            # validators belong to the step that gave the kept snapshot, and only to it
+            same = step.kind == row.get("snapshot_kind")
+            options: dict[str, Any] = {"etag": etag, "last_modified": modified} if same else {}
             if step.kind == "canvas_api":
                 options["credentials"] = self._canvas_auth(step.url)
             result = self.fetcher.fetch(step.url, **options)

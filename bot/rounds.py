@@ -49,6 +49,7 @@ class RoundService:
         self.store = store
         self.config = config
         self.k = config.assignment.reviews_per_student
+        self.now = dt.datetime.now(dt.UTC)  # the moment of the update in progress (tests set it)
 
     # who takes part ------------------------------------------------------------------------
 
@@ -135,6 +136,14 @@ class RoundService:
         due = self.config.course.comments_due - dt.timedelta(hours=self.config.assignment.lease_hours)
         return due.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
+    def lease_for(self, now: dt.datetime) -> str:
+        """The lease of a pair made at `now`: the round's lease, or lease_hours from now if later,
+        never past the comment deadline, so a replacement reviewer gets time to comment."""
+        hours = dt.timedelta(hours=self.config.assignment.lease_hours)
+        due = self.config.course.comments_due
+        lease = min(max(due - hours, now + hours), due)
+        return lease.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
     # revisions -----------------------------------------------------------------------------
 
     def update(self, now: dt.datetime | None = None) -> RevisionReport:
@@ -144,6 +153,7 @@ class RoundService:
         changes nothing.
         """
         report = RevisionReport()
+        self.now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         current = self.published()
         if current is None:
             return report
@@ -219,7 +229,9 @@ class RoundService:
         revision = 1 + max(
             (r["revision"] for r in self.store.rows("revisions", "round_id = ?", [round_id])), default=0
         )
-        ids = self._insert_pairs(round_id, revision, result.pairs, keys, status="active", reason=reason)
+        ids = self._insert_pairs(
+            round_id, revision, result.pairs, keys, status="active", reason=reason, now=self.now
+        )
         for row in replaced:
             self.store.db["assignments"].update(row["id"], {"status": "replaced"})  # type: ignore[union-attr]
         detail = {
@@ -252,8 +264,11 @@ class RoundService:
         *,
         status: str,
         reason: str,
+        now: dt.datetime | None = None,
     ) -> list[int]:
-        lease = self.lease_end() if status == "active" else None
+        lease = None
+        if status == "active":
+            lease = self.lease_for(now) if revision and now else self.lease_end()
         table = self.store.db["assignments"]
         ids = []
         for pair in pairs:

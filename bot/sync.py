@@ -9,6 +9,7 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.config import Config
 from bot.store import RunLog, Store, utcnow
@@ -106,10 +107,13 @@ def sync(
         except SourceError as exc:
             log.error(str(exc))
             failed.append(name)
+        except Exception as exc:  # a bug in one reader must not cost the other sources
+            log.error(f"{name}: unexpected {type(exc).__name__}: {exc}")
+            failed.append(name)
     for result in results:
         log.errors.extend(str(p) for p in result.problems)
-    earlier = load_earlier_tools(config.path(config.earlier_tools) if config.earlier_tools else None)
     try:
+        earlier = load_earlier_tools(config.path(config.earlier_tools) if config.earlier_tools else None)
         with store.db.atomic():
             loopback_ok = config.fetch.allow_private_addresses
             _Merge(store, log, earlier, complete=not failed, loopback_ok=loopback_ok).run(results)
@@ -150,6 +154,9 @@ class _Merge:
         self.by_canvas: dict[int, str] = {}
         self.by_email: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
+        self.known: dict[str, dict[str, Any]] = {}  # key -> canvas_id / email, to tell namesakes apart
+        self.ambiguous: set[str] = set()  # names two students share
+        self.roster_teams: set[str] = set()  # students whose team a roster gave this run
         for row in store.rows("students"):
             self._index(row["key"], row)
 
@@ -171,6 +178,15 @@ class _Merge:
     # people ---------------------------------------------------------------------------------
 
     def _index(self, key: str, row: Mapping) -> None:
+        known = self.known.setdefault(key, {})
+        for name in ("canvas_id", "email"):
+            if row.get(name):
+                known[name] = row[name]
+        if row.get("name"):
+            folded = _fold(row["name"])
+            owner = self.by_name.get(folded)
+            if owner is not None and owner != key:
+                self.ambiguous.add(folded)
         if row.get("canvas_id"):
             self.by_canvas[int(row["canvas_id"])] = key
         if row.get("email"):
@@ -184,20 +200,41 @@ class _Merge:
             return self.by_canvas.get(int(ref[7:]))
         if "@" in ref:
             return self.by_email.get(ref.strip().lower())
+        if _fold(ref) in self.ambiguous:
+            return None
         return self.by_name.get(_fold(ref))
 
-    def _match(self, person: StudentRecord) -> str | None:
+    def _match(self, person: StudentRecord, taken: set[str]) -> str | None:
+        """The stored student this record is, by Canvas id, e-mail, then name.
+
+        A name matches only when nothing contradicts it (another Canvas id or e-mail) and the
+        same source has not already given that student: two people may share a name.
+        """
         if person.canvas_id is not None and person.canvas_id in self.by_canvas:
             return self.by_canvas[person.canvas_id]
         if person.email and person.email in self.by_email:
             return self.by_email[person.email]
-        return self.by_name.get(_fold(person.name))
+        key = self.by_name.get(_fold(person.name))
+        if key is None or key in taken:
+            return None
+        known = self.known.get(key, {})
+        if person.canvas_id is not None and known.get("canvas_id") not in (None, person.canvas_id):
+            return None
+        if person.email and known.get("email") and known["email"] != person.email:
+            return None
+        return key
 
     def _merge_students(self, results: list[SourceResult]) -> set[str]:
         merged: dict[str, dict] = {}
         for result in results:
+            taken: set[str] = set()
             for person in result.students:
-                key = self._match(person) or _new_key(person)
+                key = self._match(person, taken) or _new_key(person)
+                if key in taken:  # a second person of that name in one source, with no id to tell
+                    key = f"{key}#{len([k for k in merged if k.startswith(key)]) + 1}"
+                taken.add(key)
+                if person.team and result.has_roster:
+                    self.roster_teams.add(key)
                 row = merged.setdefault(key, {"key": key})
                 for name in ("name", "email", "sis_id", "canvas_id", "team", "discord_handle"):
                     value = getattr(person, name)
@@ -214,8 +251,9 @@ class _Merge:
     def _mark_departed(self, results: list[SourceResult], seen: set[str]) -> None:
         """Students missing from a roster that answered in full have left: kept, marked inactive."""
         roster_sources = {p.source for r in results if r.has_roster for p in r.students}
+        roster_sources -= {p.source for r in results if r.skipped_rows for p in r.students}
         if not self.complete or not roster_sources:
-            return
+            return  # a roster that skipped a row may have skipped someone who is still here
         for row in self.store.rows("students", "active = 1"):
             if row["key"] not in seen and row["source"] in roster_sources:
                 self.log.count(
@@ -228,12 +266,15 @@ class _Merge:
         links: dict[str, list[_Claim]] = {}
         tools: dict[str, str] = {}
         for claim in claims:
+            if _fold(claim.student) in self.ambiguous:
+                self.log.error(f"{claim.where}: two students are named {claim.student!r}; use the e-mail")
+                continue
             key = self.find(claim.student)
             if key is None:
                 key = self._add_unlisted(claim)
             if claim.tool and (claim.source == "claim sheet" or key not in tools):
                 tools[key] = claim.tool
-            if claim.team:
+            if claim.team and key not in self.roster_teams:  # the roster's team has the last word
                 self.log.count(
                     f"students.{self.store.save('students', {'key': key, 'team': claim.team}, 'key')}"
                 )
@@ -288,6 +329,9 @@ class _Merge:
         if len(distinct) > 1:
             urls = ", ".join(c.link.url for c in distinct.values())
             self._flag(student, "two_links", f"different post links: {urls}")
+        has_current = any(
+            True for _ in self.store.rows("posts", "student_key = ? and status = 'current'", [student])
+        )
         for key, claim in distinct.items():
             owner = self.store.get("posts", key)
             if owner and owner["student_key"] != student and owner["status"] != "replaced":
@@ -303,11 +347,19 @@ class _Merge:
                 "submitted_url": claim.record.post_url,
                 "student_key": student,
                 "platform": claim.link.platform,
-                "tool": tool,
                 "source": claim.record.source,
                 "status": "current" if key == chosen else "alternate",
             }
+            if tool:
+                record["tool"] = tool
+            if not self.complete:  # a source is missing: add what is new, move nothing
+                if owner is not None:
+                    record.pop("status")
+                elif has_current:
+                    record["status"] = "alternate"
             self.log.count(f"posts.{self.store.save('posts', record, 'key')}")
+        if not self.complete:
+            return
         for old in self.store.rows("posts", "student_key = ? and status = 'current'", [student]):
             if old["key"] not in distinct:
                 self.log.count(

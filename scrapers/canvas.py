@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
 from canvasapi import Canvas
@@ -68,7 +68,7 @@ class ThrottledRequester(Requester):
 class CanvasSettings:
     url: str
     course_id: int
-    token: str
+    token: str = field(repr=False)
     token_env: str = "CANVAS_TOKEN"
     assignment_id: int = 0
     discussion_prefix: str = "Blog:"
@@ -160,15 +160,15 @@ def _read_submissions(course, assignment_id: int, result: SourceResult) -> None:
                     SourceProblem("canvas", f"submission of user {sub.user_id} holds no link")
                 )
             continue
-        for link in links[:3]:
-            result.claims.append(
-                ClaimRecord(
-                    student=f"canvas:{sub.user_id}",
-                    source="canvas submission",
-                    post_url=link,
-                    submitted_at=getattr(sub, "submitted_at", "") or "",
-                )
+        # The first link is the post; later ones in a text entry are usually a repo or a demo.
+        result.claims.append(
+            ClaimRecord(
+                student=f"canvas:{sub.user_id}",
+                source="canvas submission",
+                post_url=links[0],
+                submitted_at=getattr(sub, "submitted_at", "") or "",
             )
+        )
 
 
 def _read_topics(course, prefix: str, result: SourceResult) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ class CsvTable:
     header: list[str]
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     problems: list[SourceProblem] = field(default_factory=list)
+    skipped: int = 0  # rows that could not be parsed at all
 
     def column(self, wanted: str) -> str | None:
         """The header name matching `wanted`, ignoring case and surrounding spaces."""
@@ -60,6 +61,7 @@ def parse_csv(data: bytes, origin: str) -> CsvTable:
             break
         except csv.Error as exc:
             table.problems.append(SourceProblem(origin, f"unreadable row skipped: {exc}", reader.line_num))
+            table.skipped += 1
             continue
         line = reader.line_num
         if not any(v.strip() for v in values):

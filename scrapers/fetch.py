@@ -134,7 +134,26 @@ class Fetcher:
         another host drops them.
         """
         result = FetchResult(url=url, fetched_at=_now())
-        origin = urlsplit(url).netloc.lower()
+        try:
+            return self._fetch(url, etag, last_modified, accept, credentials, result)
+        except Exception as exc:  # a bug or an odd answer on one link never stops an audit
+            result.error = f"could not fetch ({type(exc).__name__}: {str(exc)[:120]})"
+            return result
+
+    def _fetch(
+        self,
+        url: str,
+        etag: str,
+        last_modified: str,
+        accept: tuple[str, ...],
+        credentials: dict[str, str] | None,
+        result: FetchResult,
+    ) -> FetchResult:
+        try:
+            origin = _origin(url)
+        except ValueError:
+            result.error = "malformed link"
+            return result
         headers = dict(credentials or {})
         if etag:
             headers["If-None-Match"] = etag
@@ -165,8 +184,13 @@ class Fetcher:
                     if not location:
                         result.error = f"redirect without a target (HTTP {response.status_code})"
                         return result
-                    current = urljoin(current, location)
-                    if urlsplit(current).netloc.lower() != origin:
+                    try:
+                        current = urljoin(current, location)
+                        target = _origin(current)
+                    except ValueError:
+                        result.error = f"malformed redirect target {location[:100]!r}"
+                        return result
+                    if target != origin:  # another host, or https to http: no credentials
                         for name in credentials or {}:
                             headers.pop(name, None)
                     continue
@@ -213,6 +237,9 @@ class Fetcher:
             except requests.RequestException as exc:
                 result.error = network_reason(exc)
                 return None
+            except ValueError as exc:  # requests parses a redirect target eagerly
+                result.error = f"malformed redirect target ({exc})"
+                return None
             retryable = response.status_code == 429 or 500 <= response.status_code < 600
             if not retryable or attempt == self.policy.retries:
                 return response
@@ -231,9 +258,10 @@ class Fetcher:
             return base
         if retry_after.strip().isdigit():
             return max(base, float(retry_after))
-        when = email.utils.parsedate_to_datetime(retry_after) if retry_after else None
-        if when is None:
-            return base
+        try:
+            when = email.utils.parsedate_to_datetime(retry_after)
+        except (TypeError, ValueError, IndexError):
+            return base  # "soon", "1.5": not a delay we can read
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
         return max(base, (when - dt.datetime.now(dt.UTC)).total_seconds())
@@ -245,37 +273,37 @@ class Fetcher:
                 f"too large ({int(declared) // 1_000_000} MB; limit {self.policy.max_bytes // 1_000_000} MB)"
             )
             return
+        body, error = self._read_capped(response, self.policy.max_bytes)
+        if error:
+            result.error = error
+            return
+        result.body = body
+        if not result.body.strip():
+            result.error = "empty page"
+
+    def _read_capped(self, response: requests.Response, limit: int) -> tuple[bytes, str]:
+        """Read the body under the size cap and the deadline; (bytes, "") or (b"", reason)."""
         started = time.monotonic()
         body = bytearray()
         try:
             while True:  # read1: whatever has arrived, so the deadline holds against a trickle
                 chunk = response.raw.read1(65536, decode_content=True)  # decoded: caps a gzip bomb too
                 if not chunk:
-                    break
+                    return bytes(body), ""
                 body += chunk
-                if len(body) > self.policy.max_bytes:
-                    result.error = f"too large (over {self.policy.max_bytes // 1_000_000} MB)"
-                    return
+                if len(body) > limit:
+                    return b"", f"too large (over {limit // 1_000_000} MB)"
                 if time.monotonic() - started > self.policy.deadline:
-                    result.error = "timeout (the server sends too slowly)"
-                    return
+                    return b"", "timeout (the server sends too slowly)"
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            result.error = network_reason(exc)
-            return
-        result.body = bytes(body)
-        if not result.body.strip():
-            result.error = "empty page"
+            return b"", network_reason(exc)
 
-    @staticmethod
-    def _is_challenge(response: requests.Response) -> bool:
+    def _is_challenge(self, response: requests.Response) -> bool:
         """Whether an error answer is a bot-check page (Cloudflare and the like)."""
         from scrapers.platforms.medium import is_challenge_page
 
-        try:
-            head = response.raw.read(65536, decode_content=True) or b""
-        except (urllib3.exceptions.HTTPError, OSError):
-            return False
-        return is_challenge_page(head, response.status_code)
+        head, error = self._read_capped(response, 1_000_000)
+        return not error and is_challenge_page(head, response.status_code)
 
     def _allowed_by_robots(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -303,7 +331,9 @@ class Fetcher:
             with response:
                 if response.status_code >= 400:
                     return None
-                raw = response.raw.read(500_000, decode_content=True) or b""
+                raw, error = self._read_capped(response, 500_000)
+                if error:
+                    return None
         except (requests.RequestException, OSError):
             return None
         parser = robotparser.RobotFileParser()
@@ -349,6 +379,12 @@ def network_reason(exc: BaseException) -> str:
     if "refused" in text:
         return "connection refused: the site is down"
     return f"network error ({type(exc).__name__})"
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """Scheme and host of a URL; ValueError when it cannot be parsed."""
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _now() -> str:

@@ -32,24 +32,27 @@ class AddressGuard:
     allow_private: bool = False
 
     def check(self, address: IPAddress, host: str = "") -> None:
-        """Raise UnsafeAddress unless `address` is a public unicast address (or explicitly allowed)."""
-        if self.allow_loopback and address.is_loopback:
+        """Raise UnsafeAddress unless `address` is a public unicast address (or explicitly allowed).
+
+        An IPv6 address that carries an IPv4 one (mapped, compatible, 6to4, Teredo, NAT64) is
+        judged by the address it carries, before any allow rule.
+        """
+        embedded = embedded_ipv4(address)
+        if embedded:
+            for inner in embedded:
+                self.check(inner, host)
             return
-        if self.allow_private and address.is_private and not (address.is_link_local or address.is_loopback):
-            return
-        mapped = getattr(address, "ipv4_mapped", None) or getattr(address, "sixtofour", None)
-        if mapped is not None:
-            self.check(mapped, host)
-        if (
-            not address.is_global
-            or address.is_multicast
-            or address.is_reserved
-            or address.is_link_local
-            or address.is_loopback
-            or address.is_unspecified
-            or address.is_private
-        ):
-            raise UnsafeAddress(f"{host or address} resolves to a non-public address ({address})")
+        refuse = UnsafeAddress(f"{host or address} resolves to a non-public address ({address})")
+        if address.is_unspecified or address.is_link_local or address.is_multicast or address.is_reserved:
+            raise refuse
+        if address.is_loopback:
+            if self.allow_loopback:
+                return
+            raise refuse
+        if address.is_private or not address.is_global:
+            if self.allow_private and address.is_private:
+                return
+            raise refuse
 
     def resolve(self, host: str, port: int) -> list[tuple[socket.AddressFamily, str]]:
         """Resolve `host` and return the addresses to connect to, every one of them checked."""
@@ -68,6 +71,26 @@ class AddressGuard:
         if not checked:
             raise socket.gaierror(f"no address for {host}")
         return checked
+
+
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (mapped, compatible, 6to4, Teredo, NAT64)."""
+    if address.version != 6:
+        return []
+    assert isinstance(address, ipaddress.IPv6Address)
+    if address.ipv4_mapped is not None:
+        return [address.ipv4_mapped]
+    if address.sixtofour is not None:
+        return [address.sixtofour]
+    if address.teredo is not None:
+        return list(address.teredo)
+    value = int(address)
+    if address in NAT64 or (value >> 32 == 0 and value > 1):  # NAT64, or IPv4-compatible ::a.b.c.d
+        return [ipaddress.IPv4Address(value & 0xFFFFFFFF)]
+    return []
 
 
 def parse_ip(host: str) -> IPAddress | None:

@@ -65,3 +65,4 @@ class SourceResult:
     problems: list[SourceProblem] = field(default_factory=list)
     has_roster: bool = False  # the source lists the whole class (not only who has claimed)
     reads_claims: bool = False  # the source carries post links (absent ones mean "none yet")
+    skipped_rows: int = 0  # rows that could not be read: someone listed there may be missing

@@ -22,7 +22,9 @@ def read_roster(path: Path, origin: str = "roster") -> SourceResult:
 
 def parse_roster(data: bytes, origin: str = "roster") -> SourceResult:
     table = parse_csv(data, origin)
-    result = SourceResult(name=origin, problems=list(table.problems), has_roster=True)
+    result = SourceResult(
+        name=origin, problems=list(table.problems), has_roster=True, skipped_rows=table.skipped
+    )
     name_col = table.column("student") or table.column("name")
     if name_col is None:
         raise SourceError(f"{origin} has no 'student' column; columns found: {', '.join(table.header)}")
@@ -35,6 +37,7 @@ def parse_roster(data: bytes, origin: str = "roster") -> SourceResult:
         name = " ".join(row.get(name_col, "").split())
         if not name:
             result.problems.append(SourceProblem(origin, "no student name; row skipped", line))
+            result.skipped_rows += 1
             continue
         email = row.get(cols["email"] or "", "").strip().lower()
         if email and ("@" not in email or " " in email):

@@ -22,10 +22,13 @@ class CourseServer:
 
     def __init__(self, files: Traversable | None = None, port: int = DEMO_PORT) -> None:
         self.files = files or course_files()
-        try:  # a steady port keeps the demo's links, and so its database, the same run after run
-            self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        except OSError:
-            self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        # A steady port keeps the demo's links, and so its database, the same run after run.
+        for candidate in [*range(port, port + 10), 0]:
+            try:
+                self.httpd = ThreadingHTTPServer(("127.0.0.1", candidate), self._handler())
+                break
+            except OSError:
+                continue
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

@@ -88,3 +88,20 @@ def test_cli_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(tmp_path / "nope.toml"), "db", "migrate"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("[fetch]\nper_host_concurrency = 0\n", "per_host_concurrency' must be at least 1"),
+        ("[sources.canvas]\nurl = 'http://canvas.example.edu'\ncourse_id = 1\n", "must start with https://"),
+    ],
+)
+def test_more_mistakes(tmp_path: Path, extra: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, MINIMAL + extra))
+
+
+def test_earlier_tools_file_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="'earlier_tools' names a file that does not exist"):
+        load_config(write(tmp_path, "earlier_tools = 'missing.txt'\n" + MINIMAL))

@@ -136,3 +136,24 @@ def test_nothing_to_assign(store: Store, make_config) -> None:  # type: ignore[n
         RoundService(store, make_config()).preview()
     with pytest.raises(RoundError, match="no preview"):
         RoundService(store, make_config()).publish()
+
+
+def test_replacement_reviewer_gets_a_fresh_lease(course, store: Store) -> None:  # type: ignore[no-untyped-def]
+    service = RoundService(store, course)
+    service.preview()
+    service.publish()
+    load = Counter(a["author_key"] for a in active(store))
+    stalled = next(a for a in active(store) if load[a["author_key"]] == 2)  # one less leaves it short
+    store.db["comments"].insert(
+        {
+            "id": "c1",
+            "assignment_id": stalled["id"],
+            "reviewer_key": stalled["reviewer_key"],
+            "status": "missing",
+        }
+    )
+    service.update(now=dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC))
+    new = [a for a in active(store) if a["revision"] == 1]
+    assert new and all(a["lease_ends_at"] == "2026-11-24T04:59:00+00:00" for a in new), (
+        "capped at the deadline"
+    )

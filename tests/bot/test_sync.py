@@ -186,3 +186,71 @@ def test_sheet_from_url(httpserver, store: Store, make_config) -> None:  # type:
     sync(config, store, env={})
     assert store.get("students", "name:ada park") is not None
     assert not any(kind == "not_on_roster" for _, kind in flags(store)), "no roster: the sheet is the roster"
+
+
+def test_namesakes_stay_two_students(store: Store, tmp_path: Path, make_config) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "roster.csv").write_text("student,email\nSam Lee,sam1@x.edu\nSam Lee,sam2@x.edu\n")
+    (tmp_path / "claims.csv").write_text(
+        HEADER + "t,Sam Lee,Feast,https://sam.dev/p,,\nt,sam2@x.edu,Kafka,https://s2.dev/p,,\n"
+    )
+    config = make_config(sources={"roster": {"path": "roster.csv"}, "sheet": {"path": "claims.csv"}})
+    report = sync(config, store, env={})
+    assert {s["key"] for s in store.rows("students")} == {"sam1@x.edu", "sam2@x.edu"}
+    assert any("two students are named 'Sam Lee'" in p for p in report.problems)
+    assert {p["student_key"] for p in store.rows("posts")} == {"sam2@x.edu"}, (
+        "the ambiguous claim is not guessed"
+    )
+
+
+def test_failing_sheet_moves_no_post(httpserver, store: Store, tmp_path: Path, make_config) -> None:  # type: ignore[no-untyped-def]
+    fake = FakeCanvas()
+    fake.add_student(301, "Ada Park", "ada@x.edu")
+    fake.add_submission(301, url="https://ada.dev/draft")
+    base = serve(httpserver, fake)
+    (tmp_path / "claims.csv").write_text(HEADER + "t,ada@x.edu,Feast,https://ada.dev/final,,\n")
+    config = make_config(
+        sources={
+            "canvas": {"url": base, "course_id": 110000000, "assignment_id": 110000100},
+            "sheet": {"path": "claims.csv"},
+        }
+    )
+    sync(config, store, env={"CANVAS_TOKEN": "fake-canvas-token"})
+    before = snapshot_tables(store)
+    (tmp_path / "claims.csv").write_bytes(b"")
+    report = sync(config, store, env={"CANVAS_TOKEN": "fake-canvas-token"})
+    assert report.failed_sources == ["claim sheet"]
+    assert snapshot_tables(store) == before, "the draft does not become current, the tool stays"
+
+
+def test_a_skipped_roster_row_is_no_departure(course, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sync(course, store, env={})
+    (tmp_path / "roster.csv").write_text(ROSTER.replace("Ben Ode,ben@x.edu,t1", ",ben@x.edu,t1"))
+    sync(course, store, env={})
+    assert store.get("students", "ben@x.edu")["active"] == 1
+
+
+def test_roster_team_beats_sheet_team_and_stays_put(store: Store, tmp_path: Path, make_config) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "roster.csv").write_text("student,email,team\nAda Park,ada@x.edu,t1\n")
+    (tmp_path / "claims.csv").write_text(
+        "Student,Tool,Blog post link,Team\nAda Park,Feast,https://a.dev/p,Blue\n"
+    )
+    columns = {"team": "Team"}
+    config = make_config(
+        sources={"roster": {"path": "roster.csv"}, "sheet": {"path": "claims.csv", "columns": columns}}
+    )
+    sync(config, store, env={})
+    assert store.get("students", "ada@x.edu")["team"] == "t1"
+    assert sync(config, store, env={}).changed == 0
+
+
+def test_a_crashing_reader_costs_only_its_source(course, store: Store) -> None:  # type: ignore[no-untyped-def]
+    from bot.sync import configured_sources
+
+    def broken():  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    readers = [*configured_sources(course, {}), ("broken", broken)]
+    report = sync(course, store, env={}, readers=readers)
+    assert report.failed_sources == ["broken"] and "unexpected RuntimeError: boom" in report.problems[0]
+    assert store.get("students", "ada@x.edu") is not None
+    assert store.last_run("sync")["status"] == "failed"

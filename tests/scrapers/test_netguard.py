@@ -70,3 +70,19 @@ def test_session_allows_loopback_for_tests(httpserver) -> None:
     httpserver.expect_request("/").respond_with_data("ok")
     session = guarded_session(AddressGuard(allow_loopback=True))
     assert session.get(httpserver.url_for("/"), timeout=2).text == "ok"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "::ffff:127.0.0.1",
+        "0.0.0.0",
+        "::ffff:169.254.169.254",
+        "2002:a9fe:a9fe::",
+        "64:ff9b::a9fe:a9fe",
+        "::127.0.0.1",
+    ],
+)
+def test_private_mode_still_refuses_loopback_and_metadata_in_disguise(address: str) -> None:
+    with pytest.raises(UnsafeAddress):
+        AddressGuard(allow_private=True).check(ipaddress.ip_address(address))
