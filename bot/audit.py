@@ -51,6 +51,7 @@ def run_audit(
 ) -> AuditReport:
     """Run sync, fetch and the round update; record the whole as one run of `kind`."""
     log = RunLog(kind)
+    store.mark_interrupted()  # the caller holds the writer lock: nothing else is running
     report = AuditReport(run_id=store.start_run(kind))
     try:
         report.sync = sync(config, store, env=env, kind=f"{kind}:sync")

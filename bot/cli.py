@@ -12,6 +12,7 @@ from typing import TextIO
 
 from bot.cli_errors import UsageError
 from bot.config import Config, ConfigError, load_config
+from bot.locking import Busy, WriterLock
 from bot.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -81,6 +82,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except (ConfigError, UsageError) as exc:
         print(f"reviewbot: {exc}", file=err)
         return EXIT_USAGE
+    except Busy as exc:
+        print(f"reviewbot: {exc}", file=err)
+        return EXIT_FAILED
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (keep interpreter shutdown quiet)
         return EXIT_OK
@@ -151,7 +155,8 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from bot.sync import sync
 
     config = _config(args)
-    with Store(config.database_path) as store:
+    with WriterLock(config.database_path, "sync"), Store(config.database_path) as store:
+        store.mark_interrupted()
         report = sync(config, store)
     print_sync(report, out, err)
     return EXIT_FAILED if report.failed_sources else EXIT_OK
@@ -170,7 +175,7 @@ def cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from bot.audit import run_audit
 
     config = _config(args)
-    with Store(config.database_path) as store:
+    with WriterLock(config.database_path, "audit"), Store(config.database_path) as store:
         report = run_audit(config, store, say=lambda line: print(line, file=out, flush=True))
     for error in report.errors:
         print(f"audit: {error}", file=err)
@@ -236,7 +241,7 @@ def cmd_assign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from bot.rounds import RoundError, RoundService
 
     config = _config(args)
-    with Store(config.database_path) as store:
+    with WriterLock(config.database_path, "assign"), Store(config.database_path) as store:
         service = RoundService(store, config)
         try:
             if args.update:

@@ -86,6 +86,7 @@ class PostFetcher:
         progress: Callable[[FetchOutcome], None] | None = None,
     ) -> list[FetchOutcome]:  # fmt: skip
         """Fetch posts (all current ones by default) and record each outcome as it arrives."""
+        self.snapshots.sweep()  # leftovers of a crashed run: their bytes are fetched again
         rows = list(
             posts if posts is not None else self.store.rows("posts", "status = 'current'", order_by="key")
         )

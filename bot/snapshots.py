@@ -36,6 +36,15 @@ class SnapshotStore:
                 os.unlink(tmp)
         return digest
 
+    def sweep(self) -> int:
+        """Remove half-written files a crash left behind; call under the writer lock."""
+        removed = 0
+        if self.root.exists():
+            for stale in self.root.glob("*/*/.tmp-*"):
+                stale.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def get(self, sha256: str) -> bytes | None:
         try:
             return self.path(sha256).read_bytes()

@@ -110,6 +110,11 @@ class Store:
     def rows(self, table: str, where: str | None = None, params: Any = None, **kw: Any) -> Iterator[dict]:
         return self.db[table].rows_where(where, params, **kw)  # type: ignore[union-attr]
 
+    def mark_interrupted(self) -> int:
+        """Mark runs left "running" as interrupted (a crash, kill -9); call under the writer lock."""
+        cursor = self.db.execute("update audit_runs set status = 'interrupted' where status = 'running'")
+        return cursor.rowcount
+
     def start_run(self, kind: str) -> int:
         """Record the start of a sync or audit; return its id."""
         table = self.db["audit_runs"]

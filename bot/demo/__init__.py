@@ -10,6 +10,7 @@ from bot.audit import run_audit
 from bot.cli_errors import UsageError
 from bot.config import Config, RosterSource, SheetSource, SourcesConfig, load_config, parse_config
 from bot.demo.server import CourseServer, course_files
+from bot.locking import WriterLock
 from bot.report import coverage, render_table
 from bot.rounds import RoundService
 from bot.store import Store
@@ -35,7 +36,7 @@ def run_demo(config_path: Path, out: TextIO, err: TextIO, database: Path | None 
     config = demo_config(config_path)
     db_path = database or config.database_path
     files = course_files()
-    with CourseServer(files) as server, Store(db_path) as store:
+    with WriterLock(db_path, "demo"), CourseServer(files) as server, Store(db_path) as store:
         roster = Path(str(files.joinpath("roster.csv")))
         _refuse_real_course(store, db_path, roster)
         config = dataclasses.replace(
