@@ -5,6 +5,7 @@ sync -> fetch -> assignment updates. A step that fails is recorded and the next 
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ class AuditReport:
     fetched: list[FetchOutcome] = field(default_factory=list)
     assign: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: step walls and work shares
 
     @property
     def ok(self) -> bool:
@@ -53,6 +55,7 @@ def run_audit(
     log = RunLog(kind)
     store.mark_interrupted()  # the caller holds the writer lock: nothing else is running
     report = AuditReport(run_id=store.start_run(kind))
+    started = time.perf_counter()
     try:
         report.sync = sync(config, store, env=env, kind=f"{kind}:sync")
         say(
@@ -63,13 +66,19 @@ def run_audit(
             say(f"  ! {problem}")
     except Exception as exc:
         report.errors.append(f"sync failed: {type(exc).__name__}: {exc}")
+    report.timings["sync"] = time.perf_counter() - started
+    started = time.perf_counter()
     try:
-        report.fetched = PostFetcher(store, config, fetcher).run()
+        post_fetcher = PostFetcher(store, config, fetcher)
+        report.fetched = post_fetcher.run()
+        report.timings.update({f"fetch.{k}": v for k, v in post_fetcher.timings.items()})
         for outcome in report.fetched:
             log.count(f"fetch.{outcome.status}")
         say("fetch: " + report.fetch_summary())
     except Exception as exc:
         report.errors.append(f"fetch failed: {type(exc).__name__}: {exc}")
+    report.timings["fetch"] = time.perf_counter() - started
+    started = time.perf_counter()
     try:
         rounds = RoundService(store, config)
         if rounds.published() is None:
@@ -79,6 +88,7 @@ def run_audit(
             say("assign: " + ("; ".join(report.assign) or "nothing to change"))
     except Exception as exc:
         report.errors.append(f"assignment update failed: {type(exc).__name__}: {exc}")
+    report.timings["assign"] = time.perf_counter() - started
     log.errors.extend(report.errors)
     if report.sync:
         log.errors.extend(report.sync.problems)

@@ -47,6 +47,9 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         if str(path) != ":memory:":
             self.db.enable_wal()
+            # WAL + NORMAL: a commit survives a crash or kill -9 of the process; only a power cut
+            # may drop the last commits, never corrupt the file. Saves an fsync per commit.
+            self.db.execute("PRAGMA synchronous = NORMAL")
         if migrate:
             self.migrate()
 

@@ -37,10 +37,14 @@ def parse_csv(data: bytes, origin: str) -> CsvTable:
     if b"\x00" in data[:4096]:
         raise SourceError(f"{origin} is not a CSV file (it holds binary data)")
     text = data.decode("utf-8-sig", errors="surrogateescape")
+    if not text.strip():
+        raise SourceError(f"{origin} is empty")
     csv.field_size_limit(MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
+    except StopIteration:
+        raise SourceError(f"{origin} is empty") from None
     except csv.Error as exc:
         raise SourceError(f"{origin} row 1: unreadable header: {exc}") from None
     header = [_repair(h)[0].strip() for h in header]
