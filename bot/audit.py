@@ -1,6 +1,6 @@
 """The audit: every step of the loop that exists, in order, recorded as one run.
 
-sync -> fetch -> assignment updates. A step that fails is recorded and the next one still runs.
+sync -> fetch -> check -> assignment updates. A step that fails is recorded and the next one still runs.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot.checking import CheckReport, CheckService
 from bot.config import Config
 from bot.fetching import FetchOutcome, PostFetcher
 from bot.rounds import RoundService
@@ -25,6 +26,7 @@ class AuditReport:
     run_id: int
     sync: SyncReport | None = None
     fetched: list[FetchOutcome] = field(default_factory=list)
+    checks: CheckReport | None = None
     assign: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds: step walls and work shares
@@ -78,6 +80,13 @@ def run_audit(
     except Exception as exc:
         report.errors.append(f"fetch failed: {type(exc).__name__}: {exc}")
     report.timings["fetch"] = time.perf_counter() - started
+    started = time.perf_counter()
+    try:
+        report.checks = CheckService(store, config).run()
+        say("check: " + report.checks.summary())
+    except Exception as exc:
+        report.errors.append(f"check failed: {type(exc).__name__}: {exc}")
+    report.timings["check"] = time.perf_counter() - started
     started = time.perf_counter()
     try:
         rounds = RoundService(store, config)

@@ -41,11 +41,27 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--jsonl", action="store_true", help="one JSON object per input (the default)")
     extract.add_argument("--url", default="", help="the address a saved file came from (picks its reader)")
 
+    check = commands.add_parser("check", help="rubric check of posts (files or URLs), model loaded once")
+    check.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    form = check.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON array of results")
+    form.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    check.add_argument(
+        "--tool", default="", help="the tool the posts are about (flags posts that never name it)"
+    )
+    check.add_argument("--url", default="", help="the address a saved file came from (picks its reader)")
+
     commands.add_parser("sync", help="read the roster and post links from every configured source")
     commands.add_parser("audit", help="run every step of the loop once (the nightly job)")
 
     report = commands.add_parser("report", help="rubric coverage per student")
-    report.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    report.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "html", "grading"],
+        default="table",
+        help="html: the dashboard page (default: report.html beside the database); "
+        "grading: the grading sheet (CSV)",
+    )
     report.add_argument("--out", type=Path, help="write to this file instead of the terminal")
 
     run = commands.add_parser("run", help="start the Discord bot and the nightly scheduler")
@@ -151,6 +167,62 @@ def cmd_extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from bot.checking import load_checker
+    from bot.extracting import ExtractError, article_from_file, article_from_url, is_url
+    from bot.fetching import fetch_policy
+    from scrapers.fetch import Fetcher, FetchPolicy
+
+    config = _optional_config(args)
+    fetcher = Fetcher(fetch_policy(config) if config else FetchPolicy())
+    results: list[dict | None] = []
+    readable = []
+    for source in args.inputs:
+        try:
+            article = (
+                article_from_url(source, fetcher)
+                if is_url(source)
+                else article_from_file(Path(source), args.url)
+            )
+            readable.append((len(results), article))
+            results.append(None)
+        except ExtractError as exc:
+            results.append({"source": source, "error": str(exc)})
+        except Exception as exc:  # one bad input never stops the others
+            results.append({"source": source, "error": f"unexpected {type(exc).__name__}: {exc}"})
+    fetcher.close()
+    if readable:
+        checker = load_checker()  # once per process, and only when there is something to check
+        verdicts = checker.check_many([(article, args.tool) for _, article in readable])
+        for (index, _), verdict in zip(readable, verdicts, strict=True):
+            results[index] = verdict.to_json(args.inputs[index])
+    lines = [r for r in results if r is not None]
+    if args.json:
+        print(json.dumps(lines, indent=2, ensure_ascii=False), file=out)
+    elif args.jsonl:
+        for line in lines:
+            print(json.dumps(line, ensure_ascii=False), file=out)
+    else:
+        for line in lines:
+            print(_check_summary(line), file=out)
+    return EXIT_FAILED if any("error" in line for line in lines) else EXIT_OK
+
+
+def _check_summary(result: dict) -> str:
+    """One post's verdict for a person: sections present or missing, with confidence and flags."""
+    if "error" in result:
+        return f"{result['source']}: error: {result['error']}"
+    parts = []
+    for name, section in result["sections"].items():
+        mark = "yes" if section["present"] else "MISSING"
+        parts.append(f"{name} {mark} ({section['confidence']:.2f})")
+    flags = f"; flags: {', '.join(result['flags'])}" if result["flags"] else ""
+    title = result["title"] or "(no title)"
+    return f"{result['source']}: {title}, {result['words']} words: {'; '.join(parts)}{flags}"
+
+
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from bot.sync import sync
 
@@ -189,9 +261,20 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not config.database_path.exists():
         raise UsageError(f"no database at {config.database_path}; run `reviewbot sync` first")
     with Store(config.database_path) as store:
-        cover = report.coverage(store, config.course.name)
-    render = {"table": report.render_table, "csv": report.render_csv, "json": report.render_json}
-    text = render[args.format](cover)
+        cover = report.coverage(store, config.course.name, config)
+        if args.format == "grading":
+            from bot.grading import articles_from_snapshots, render_grading_csv
+
+            text = render_grading_csv(cover, articles_from_snapshots(store, config))
+    if args.format == "html":
+        from bot.report_html import write_html
+
+        path = write_html(cover, args.out or config.database_path.parent / "report.html")
+        print(f"report written to {path}", file=out)
+        return EXIT_OK
+    if args.format != "grading":
+        render = {"table": report.render_table, "csv": report.render_csv, "json": report.render_json}
+        text = render[args.format](cover)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
@@ -202,6 +285,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot.discord.launcher import command_list, run_bot, settings_warnings
+
     config = _config(args)
     token_env = config.discord.token_env
     if not os.environ.get(token_env):
@@ -209,10 +294,16 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with Store(config.database_path):
         pass  # migrations run on open
     if args.check:
+        commands = command_list(config)  # built as the bot registers them; raises on a duplicate
         print(f"config ok: {config.course.name}; token found in {token_env}", file=out)
+        print(f"{len(commands)} slash commands:", file=out)
+        for line in commands:
+            print(f"  {line}", file=out)
+        for problem in settings_warnings(config):
+            print(f"warning: {problem}", file=err)
         return EXIT_OK
-    print("reviewbot: the Discord bot is not part of this version yet", file=err)
-    return EXIT_FAILED
+    run_bot(config)  # until stopped; a refused token is a UsageError (exit 2)
+    return EXIT_OK
 
 
 def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -271,6 +362,7 @@ def print_round(view, out: TextIO, err: TextIO) -> None:  # type: ignore[no-unty
 
 
 COMMANDS = {
+    "check": cmd_check,
     "demo": cmd_demo,
     "extract": cmd_extract,
     "sync": cmd_sync,

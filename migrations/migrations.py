@@ -219,3 +219,89 @@ def m003_fetch_state(db: Database) -> None:
         posts.add_column(column, kind)  # type: ignore[union-attr]
     db["snapshots"].add_column("kind", str)  # type: ignore[union-attr]
     db["snapshots"].create_index(["post_key", "sha256"], unique=True)  # type: ignore[union-attr]
+
+
+@migrations()
+def m004_discord(db: Database) -> None:
+    """The Discord layer: account links (requests, one-time codes, attempts), deliveries, reminders."""
+    db["link_requests"].create(
+        {
+            "id": int,
+            "discord_id": str,  # the Discord account asking
+            "discord_name": str,  # its user name when it asked (for the TA who decides)
+            "student_key": str,  # the roster identity it claims
+            "email": str,  # the e-mail it gave, as typed
+            "status": str,  # pending | approved | rejected | superseded | code
+            "created_at": str,
+            "decided_at": str,
+            "decided_by": str,  # Discord id of the TA who decided
+            "note": str,
+        },
+        pk="id",
+        not_null={"discord_id", "student_key", "status"},
+    )
+    db["link_requests"].create_index(["status"])
+    db["link_requests"].create_index(["student_key"])
+    db["link_codes"].create(
+        {
+            "id": int,
+            "student_key": str,
+            "code_hash": str,  # sha256 of the code: the code itself is never stored
+            "created_at": str,
+            "created_by": str,
+            "expires_at": str,
+            "used_at": str,
+            "used_by": str,  # Discord id that redeemed it
+            "revoked_at": str,
+        },
+        pk="id",
+        not_null={"student_key", "code_hash"},
+    )
+    db["link_codes"].create_index(["code_hash"], unique=True)
+    db["link_attempts"].create({"id": int, "discord_id": str, "at": str, "ok": int}, pk="id")
+    db["link_attempts"].create_index(["discord_id", "at"])
+    # One Discord account per roster identity and one identity per account, enforced by the database.
+    db.execute(
+        "create unique index idx_students_discord_id on students (discord_id) "
+        "where discord_id is not null and discord_id != ''"
+    )
+
+    db["deliveries"].create(
+        {
+            "id": int,
+            "key": str,  # one delivery per key, ever: a restart never sends it again
+            "kind": str,  # assignment | revision | reminder | link
+            "round_id": int,
+            "student_key": str,
+            "discord_id": str,
+            "status": str,  # sending | sent | fallback | mention | failed | unlinked
+            "channel": str,  # dm | thread | mention | none
+            "dm_error": str,  # dm_closed (Discord error 50007) or another reason the DM failed
+            "error": str,
+            "thread_id": str,  # the private fallback thread, reused for later messages
+            "created_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"key", "kind", "status"},
+    )
+    db["deliveries"].create_index(["key"], unique=True)
+    db["deliveries"].create_index(["student_key", "kind"])
+
+    db["reminders"].create(
+        {
+            "id": int,
+            "round_id": int,
+            "slot": str,  # h48, h12, ...: hours before the comment deadline
+            "due_at": str,  # UTC
+            "status": str,  # pending | running | done | skipped
+            "reason": str,  # why it was skipped
+            "sent": int,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"round_id", "slot", "due_at", "status"},
+    )
+    db["reminders"].create_index(["round_id", "slot"], unique=True)
+
+    db["discord_state"].create({"key": str, "value": str, "updated_at": str}, pk="key")

@@ -12,6 +12,7 @@ from bot.config import Config, RosterSource, SheetSource, SourcesConfig, load_co
 from bot.demo.server import CourseServer, course_files
 from bot.locking import WriterLock
 from bot.report import coverage, render_table
+from bot.report_html import write_html
 from bot.rounds import RoundService
 from bot.store import Store
 from scrapers.roster import read_roster
@@ -53,7 +54,10 @@ def run_demo(config_path: Path, out: TextIO, err: TextIO, database: Path | None 
         report = run_audit(config, store, kind="demo", say=lambda line: print(line, file=out, flush=True))
         _assign(store, config, out)
         print("", file=out)
-        print(render_table(coverage(store, config.course.name)), file=out)
+        cover = coverage(store, config.course.name, config)
+        print(render_table(cover), file=out)
+        html = write_html(cover, db_path.parent / "report.html")
+        print(f"\nHTML report: {html}", file=out)
     return 0 if report.ok else 1
 
 

@@ -31,6 +31,7 @@ def test_demo_prints_the_coverage_table(tmp_path: Path) -> None:
     assert "duplicate_tool" in rows["Mei-Ling Chen"] and "duplicate_tool" in rows["Daniel Okafor"]
     assert "no_link" in rows["Liam O'Connor"]
     assert "unreachable" in rows["Fatima Al-Sayed"]
+    assert "HTML report:" in out and (tmp_path / "report.html").exists()
 
 
 def test_demo_twice_changes_nothing(tmp_path: Path) -> None:

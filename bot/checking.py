@@ -1,0 +1,126 @@
+"""The check step: the rubric classifier over every fetched post whose snapshot has no verdict yet.
+
+Verdicts are cached by (snapshot hash, model version): an unchanged post is never classified twice.
+The model is loaded once per process, and only when there is something to classify.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Config
+from bot.fetching import PostFetcher
+from bot.store import Store, utcnow
+
+if TYPE_CHECKING:
+    from models.rubric import PostVerdict, RubricChecker
+
+_checker: RubricChecker | None = None
+_checker_lock = threading.Lock()
+
+
+def load_checker() -> RubricChecker:
+    """The rubric classifier, loaded once per process (encoder and head)."""
+    global _checker
+    with _checker_lock:
+        if _checker is None:
+            from models.rubric import RubricChecker
+
+            _checker = RubricChecker.load()
+        return _checker
+
+
+def model_version() -> str:
+    from models.rubric import MODEL_VERSION
+
+    return MODEL_VERSION
+
+
+@dataclass
+class CheckReport:
+    """What one check step did."""
+
+    checked: int = 0
+    cached: int = 0
+    skipped: list[str] = field(default_factory=list)  # post keys with nothing to read, and why
+
+    def summary(self) -> str:
+        text = f"{self.checked} checked, {self.cached} unchanged (verdict kept)"
+        return text + (f", {len(self.skipped)} not readable" if self.skipped else "")
+
+
+class CheckService:
+    """Classifies posts and stores one verdict per (snapshot, model version)."""
+
+    def __init__(
+        self, store: Store, config: Config, checker_factory: Callable[[], RubricChecker] = load_checker
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.checker_factory = checker_factory
+        self.version = model_version()
+
+    def run(self, batch_posts: int = 32) -> CheckReport:
+        """Check every current post that was fetched and has no verdict for this model yet."""
+        report = CheckReport()
+        pending: list[tuple[dict[str, Any], Any, str]] = []
+        reader = PostFetcher(self.store, self.config)
+        tools = {s["key"]: s["tool"] or "" for s in self.store.rows("students")}
+        for post in self.store.rows("posts", "status = 'current' and sha256 is not null", order_by="key"):
+            if self.verdict(post) is not None:
+                report.cached += 1
+                continue
+            article = reader.article_of(post)
+            if article is None:
+                report.skipped.append(post["key"])
+                continue
+            pending.append((post, article, post.get("tool") or tools.get(post["student_key"], "")))
+        if not pending:
+            return report
+        checker = self.checker_factory()
+        for start in range(0, len(pending), batch_posts):
+            batch = pending[start : start + batch_posts]
+            verdicts = checker.check_many([(article, tool) for _, article, tool in batch])
+            with self.store.db.atomic():
+                for (post, _, _), verdict in zip(batch, verdicts, strict=True):
+                    self._save(post, verdict)
+                    report.checked += 1
+        return report
+
+    def verdict(self, post: dict[str, Any]) -> dict[str, Any] | None:
+        """The stored verdict for the post's current snapshot and this model, if any."""
+        rows = list(
+            self.store.rows(
+                "checks", "sha256 = ? and model_version = ?", [post.get("sha256"), self.version], limit=1
+            )
+        )
+        return json.loads(rows[0]["result"]) if rows else None
+
+    def _save(self, post: dict[str, Any], verdict: PostVerdict) -> None:
+        result = verdict.to_json(post["url"])
+        existing = list(
+            self.store.rows("checks", "sha256 = ? and model_version = ?", [post["sha256"], self.version])
+        )
+        if existing:
+            return  # another post with the same bytes was checked in this run
+        self.store.db["checks"].insert(  # type: ignore[union-attr]
+            {
+                "post_key": post["key"],
+                "sha256": post["sha256"],
+                "model_version": self.version,
+                "result": json.dumps(result, sort_keys=True),
+                "created_at": utcnow(),
+            }
+        )
+
+
+def latest_verdict(store: Store, post: dict[str, Any]) -> dict[str, Any] | None:
+    """The newest verdict for a post's current snapshot, whatever the model version."""
+    if not post.get("sha256"):
+        return None
+    rows = list(store.rows("checks", "sha256 = ?", [post["sha256"]], order_by="id desc", limit=1))
+    return json.loads(rows[0]["result"]) if rows else None
