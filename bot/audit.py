@@ -1,6 +1,7 @@
 """The audit: every step of the loop that exists, in order, recorded as one run.
 
-sync -> fetch -> check -> assignment updates. A step that fails is recorded and the next one still runs.
+sync -> fetch -> check -> verify comments -> assignment updates. A step that fails is recorded and the
+next one still runs. Comments are verified before the round update, so stalled reviews are seen.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.fetching import FetchOutcome, PostFetcher
 from bot.rounds import RoundService
 from bot.store import RunLog, Store
 from bot.sync import SyncReport, sync
+from bot.verify import VerifyReport, VerifyService
 from scrapers.fetch import Fetcher
 
 
@@ -27,6 +29,7 @@ class AuditReport:
     sync: SyncReport | None = None
     fetched: list[FetchOutcome] = field(default_factory=list)
     checks: CheckReport | None = None
+    verify: VerifyReport | None = None
     assign: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds: step walls and work shares
@@ -53,7 +56,7 @@ def run_audit(
     fetcher: Fetcher | None = None,
     say: Callable[[str], None] = lambda line: None,
 ) -> AuditReport:
-    """Run sync, fetch and the round update; record the whole as one run of `kind`."""
+    """Run sync, fetch, check, comment verification and the round update; record them as one run."""
     log = RunLog(kind)
     store.mark_interrupted()  # the caller holds the writer lock: nothing else is running
     report = AuditReport(run_id=store.start_run(kind))
@@ -87,6 +90,18 @@ def run_audit(
     except Exception as exc:
         report.errors.append(f"check failed: {type(exc).__name__}: {exc}")
     report.timings["check"] = time.perf_counter() - started
+    started = time.perf_counter()
+    try:
+        report.verify = VerifyService(store, config, fetcher, env=env).run()
+        say("verify: " + report.verify.summary())
+        for problem in report.verify.errors:
+            say(f"  ! {problem}")
+        for name, value in report.verify.counts.items():
+            log.count(f"verify.{name}", value)
+        log.errors.extend(f"verify: {problem}" for problem in report.verify.errors)
+    except Exception as exc:
+        report.errors.append(f"verify failed: {type(exc).__name__}: {exc}")
+    report.timings["verify"] = time.perf_counter() - started
     started = time.perf_counter()
     try:
         rounds = RoundService(store, config)

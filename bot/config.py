@@ -115,6 +115,15 @@ class FetchConfig:
 
 
 @dataclass(frozen=True)
+class CommentsConfig:
+    github_token_env: str = "GITHUB_TOKEN"
+    github_api: str = "https://api.github.com"
+    wordpress_com_api: str = "https://public-api.wordpress.com"
+    workers: int = 4
+    medium_feed_items: int = 10
+
+
+@dataclass(frozen=True)
 class DiscordConfig:
     guild_id: int = 0
     course_channel_id: int = 0
@@ -132,6 +141,7 @@ class Config:
     thresholds: ThresholdsConfig = field(default_factory=ThresholdsConfig)
     assignment: AssignmentConfig = field(default_factory=AssignmentConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
+    comments: CommentsConfig = field(default_factory=CommentsConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     earlier_tools: str = ""
     base_dir: Path = field(default=Path("."), metadata={"internal": True})

@@ -242,7 +242,7 @@ def coverage(store: Store, course: str | None = None, config: Config | None = No
     watching_since = _watching_since(store)
 
     given, received = _reviews(store, people, url_of, author_of, comments_due)
-    links = Counter(c["reviewer_key"] for c in store.rows("comments"))
+    links = Counter(c["reviewer_key"] for c in store.rows("comments", "source in ('sheet', 'discord')"))
     active = list(store.rows("assignments", "status = 'active'"))
     gives = Counter(a["reviewer_key"] for a in active)
     receives = Counter(a["author_key"] for a in active)

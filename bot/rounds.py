@@ -176,7 +176,13 @@ class RoundService:
             self._replace(round_id, gone, "departed students", report)
 
     def _replace_stalled(self, round_id: int, now: str, report: RevisionReport) -> None:
-        """Reviews whose lease ended with the comment checked and not found."""
+        """Reviews whose lease ended with the comment checked and not found.
+
+        Not after the comment deadline: a new reviewer would have no time left, and every audit
+        would hand the same reviews on again.
+        """
+        if self.now >= self.config.course.comments_due.astimezone(dt.UTC):
+            return
         missing = {
             c["assignment_id"]
             for c in self.store.rows("comments", "status = 'missing' and assignment_id is not null")

@@ -121,6 +121,9 @@ def describe(report: AuditReport) -> AuditOutcome:
     checks = getattr(report, "checks", None)
     if checks is not None and hasattr(checks, "summary"):
         lines.append(f"check: {checks.summary()}")
+    verify = getattr(report, "verify", None)
+    if verify is not None:
+        lines.append(f"verify: {verify.summary()}")
     lines.append("assign: " + ("; ".join(report.assign) or "nothing to change"))
     errors = list(report.errors) + (list(report.sync.problems) if report.sync else [])
     return AuditOutcome(ok=report.ok, seconds=0.0, run_id=report.run_id, lines=lines, errors=errors)
@@ -139,7 +142,13 @@ def warm_up() -> str:
         load_checker()
     except Exception as exc:  # the first-time torch costs are paid even when the head is missing
         return f"rubric model not loaded: {type(exc).__name__}: {exc}"
-    return "rubric model loaded"
+    try:
+        from bot.verify import load_judge
+
+        load_judge()
+    except Exception as exc:  # verification then records comments without a verdict
+        return f"rubric model loaded; comment judge not loaded: {type(exc).__name__}: {exc}"
+    return "rubric model and comment judge loaded"
 
 
 def run_audit_job(

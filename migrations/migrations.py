@@ -305,3 +305,29 @@ def m004_discord(db: Database) -> None:
     db["reminders"].create_index(["round_id", "slot"], unique=True)
 
     db["discord_state"].create({"key": str, "value": str, "updated_at": str}, pk="key")
+
+
+@migrations()
+def m005_comments(db: Database) -> None:
+    """Comment verification: lateness and the judged text per comment, the judge's verdict cache."""
+    comments = db["comments"]
+    for column, kind in [
+        ("late", int),  # 1: posted after the comment deadline plus grace; 0: on time; null: no date
+        ("text_sha256", str),  # the text the verdict is about
+        ("judge_version", str),  # the comment judge's MODEL_VERSION that gave the verdict
+    ]:
+        comments.add_column(column, kind)  # type: ignore[union-attr]
+    comments.create_index(["assignment_id"])  # type: ignore[union-attr]
+    db["comment_verdicts"].create(
+        {
+            "id": str,  # hash of (text sha256, post key, model version): one verdict, judged once
+            "text_sha256": str,
+            "post_key": str,
+            "model_version": str,
+            "substantive": int,
+            "score": float,
+            "reasons": str,  # JSON list of TA-readable strings
+            "created_at": str,
+        },
+        pk="id",
+    )

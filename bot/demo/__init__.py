@@ -15,6 +15,7 @@ from bot.report import coverage, render_table
 from bot.report_html import write_html
 from bot.rounds import RoundService
 from bot.store import Store
+from bot.verify import VerifyService
 from scrapers.roster import read_roster
 
 
@@ -70,6 +71,10 @@ def _assign(store: Store, config: Config, out: TextIO) -> None:
         print(f"assign: round {view.round_id} published, {len(view.pairs)} reviews", file=out)
         for relaxation in view.relaxations:
             print(f"  relaxed {relaxation.constraint}: {relaxation.reason}", file=out)
+        verified = VerifyService(store, config).run()  # the round is new: check its comments now
+        print(f"verify: {verified.summary()}", file=out)
+        for problem in verified.errors:
+            print(f"  ! {problem}", file=out)
     else:
         report = service.update()
         print(f"assign: {'; '.join(report.reasons) or 'published round is up to date'}", file=out)
