@@ -130,11 +130,13 @@ def main() -> int:
     print(f"course: {args.students} students, posts on {args.hosts} loopback hosts")
     print(f"first audit:  {first_wall:6.2f} s wall  ({len(first.fetched)} posts, {len(failed)} failed)")
     print(f"  step walls: sync {first.timings['sync']:.2f} s, fetch {first.timings['fetch']:.2f} s, "
-          f"assign update {first.timings['assign']:.2f} s")  # fmt: skip
+          f"check {first.timings.get('check', 0):.2f} s, assign update {first.timings['assign']:.2f} s")  # fmt: skip
     print("  share of the fetch step's work (summed over worker threads):")
     for name, seconds in sorted(work.items(), key=lambda kv: -kv[1]):
         print(f"    {name[6:]:<9} {seconds:7.2f} s  {100 * seconds / total_work:5.1f} %")
-    print("    classify  (the rubric classifier is not wired into the audit yet)")
+    if "check" in first.timings:
+        print(f"  check step (rubric classifier, model load included): {first.timings['check']:.2f} s wall")
+        print(f"  comment verification: {first.timings.get('verify', 0.0):.2f} s wall")
     print(f"assignment preview+publish for {args.students}: {assign_wall:.2f} s")
     print(f"second audit: {second_wall:6.2f} s wall  ({unchanged} unchanged, "
           f"{Blog.requests - requests_before} requests, {Blog.conditional_hits} answered 304)")  # fmt: skip

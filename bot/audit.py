@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.checking import CheckReport, CheckService
 from bot.config import Config
 from bot.fetching import FetchOutcome, PostFetcher
+from bot.progress import progress
 from bot.rounds import RoundService
 from bot.store import RunLog, Store
 from bot.sync import SyncReport, sync
@@ -75,7 +76,9 @@ def run_audit(
     started = time.perf_counter()
     try:
         post_fetcher = PostFetcher(store, config, fetcher)
-        report.fetched = post_fetcher.run()
+        posts = list(store.rows("posts", "status = 'current'", order_by="key"))
+        with progress(len(posts), "fetch") as bar:  # drawn on a terminal only; quiet in CI or a pipe
+            report.fetched = post_fetcher.run(posts, progress=lambda outcome: bar.advance())
         report.timings.update({f"fetch.{k}": v for k, v in post_fetcher.timings.items()})
         for outcome in report.fetched:
             log.count(f"fetch.{outcome.status}")
@@ -85,7 +88,8 @@ def run_audit(
     report.timings["fetch"] = time.perf_counter() - started
     started = time.perf_counter()
     try:
-        report.checks = CheckService(store, config).run()
+        with progress(None, "check") as bar:
+            report.checks = CheckService(store, config).run(progress=bar.advance)
         say("check: " + report.checks.summary())
     except Exception as exc:
         report.errors.append(f"check failed: {type(exc).__name__}: {exc}")

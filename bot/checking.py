@@ -64,7 +64,7 @@ class CheckService:
         self.checker_factory = checker_factory
         self.version = model_version()
 
-    def run(self, batch_posts: int = 32) -> CheckReport:
+    def run(self, batch_posts: int = 32, progress: Callable[..., object] | None = None) -> CheckReport:
         """Check every current post that was fetched and has no verdict for this model yet."""
         report = CheckReport()
         pending: list[tuple[dict[str, Any], Any, str]] = []
@@ -89,6 +89,8 @@ class CheckService:
                 for (post, _, _), verdict in zip(batch, verdicts, strict=True):
                     self._save(post, verdict)
                     report.checked += 1
+                    if progress:
+                        progress()
         return report
 
     def verdict(self, post: dict[str, Any]) -> dict[str, Any] | None:
