@@ -129,8 +129,9 @@ def main() -> int:
     total_work = sum(work.values()) or 1.0
     print(f"course: {args.students} students, posts on {args.hosts} loopback hosts")
     print(f"first audit:  {first_wall:6.2f} s wall  ({len(first.fetched)} posts, {len(failed)} failed)")
-    print(f"  step walls: sync {first.timings['sync']:.2f} s, fetch {first.timings['fetch']:.2f} s, "
-          f"check {first.timings.get('check', 0):.2f} s, assign update {first.timings['assign']:.2f} s")  # fmt: skip
+    walls = first.timings
+    print(f"  step walls: sync {walls['sync']:.2f} s, fetch {walls['fetch']:.2f} s, "
+          f"check {walls.get('check', 0):.2f} s, assign update {walls['assign']:.2f} s")  # fmt: skip
     print("  share of the fetch step's work (summed over worker threads):")
     for name, seconds in sorted(work.items(), key=lambda kv: -kv[1]):
         print(f"    {name[6:]:<9} {seconds:7.2f} s  {100 * seconds / total_work:5.1f} %")

@@ -51,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--url", default="", help="the address a saved file came from (picks its reader)")
 
+    judge = commands.add_parser("judge-comment", help="judge whether comments are substantive")
+    judge.add_argument(
+        "--jsonl",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help='input lines {"id", "text", "post"?} (post: a path or URL); "-" for stdin',
+    )
+
     commands.add_parser("sync", help="read the roster and post links from every configured source")
     commands.add_parser("audit", help="run every step of the loop once (the nightly job)")
 
@@ -223,6 +232,61 @@ def _check_summary(result: dict) -> str:
     return f"{result['source']}: {title}, {result['words']} words: {'; '.join(parts)}{flags}"
 
 
+def cmd_judge_comment(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from bot.extracting import ExtractError, article_from_file, article_from_url, is_url
+    from bot.fetching import fetch_policy
+    from scrapers.fetch import Fetcher, FetchPolicy
+
+    try:
+        text = sys.stdin.read() if str(args.jsonl) == "-" else args.jsonl.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {args.jsonl}: {exc}") from None
+    config = _optional_config(args)
+    fetcher = Fetcher(fetch_policy(config) if config else FetchPolicy())
+    posts: dict[str, object] = {}  # each post read once, whatever the number of comments on it
+    items: list[tuple[int, str, object]] = []
+    results: list[dict] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = json.loads(raw)
+            if not isinstance(line, dict) or not isinstance(line.get("text"), str):
+                raise ValueError('expected an object with "id" and "text"')
+        except ValueError as exc:
+            results.append({"id": None, "error": f"line {number}: {exc}"})
+            continue
+        ident, post = line.get("id"), line.get("post")
+        article = None
+        if isinstance(post, str) and post:
+            if post not in posts:
+                try:
+                    posts[post] = (
+                        article_from_url(post, fetcher) if is_url(post) else article_from_file(Path(post))
+                    )
+                except ExtractError as exc:
+                    posts[post] = exc
+            article = posts[post]
+            if isinstance(article, ExtractError):
+                results.append({"id": ident, "error": f"post {post}: {article}"})
+                continue
+        results.append({"id": ident})
+        items.append((len(results) - 1, line["text"], article))
+    fetcher.close()
+    if items:
+        from models.comments import CommentJudge
+
+        verdicts = CommentJudge.load().judge_many([(text, article) for _, text, article in items])  # type: ignore[misc]
+        for (index, _, _), verdict in zip(items, verdicts, strict=True):
+            results[index].update(substantive=verdict.substantive, score=round(verdict.score, 4),
+                                  reasons=list(verdict.reasons))  # fmt: skip
+    for result in results:
+        print(json.dumps(result, ensure_ascii=False), file=out)
+    return EXIT_FAILED if any("error" in r for r in results) else EXIT_OK
+
+
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from bot.sync import sync
 
@@ -365,6 +429,7 @@ COMMANDS = {
     "check": cmd_check,
     "demo": cmd_demo,
     "extract": cmd_extract,
+    "judge-comment": cmd_judge_comment,
     "sync": cmd_sync,
     "audit": cmd_audit,
     "report": cmd_report,

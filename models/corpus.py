@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.segment import Paragraph, load_document, paragraphs
-from scrapers.article import Article
+from scrapers.article import Article, Block
 from scrapers.platforms.markdown import inline
 
 LABELS = ("problem", "movie_example", "strengths_limitations", "other")
@@ -85,6 +85,7 @@ class Doc:
     group: str = ""
     kind: str = ""  # doc_type (real) or kind (weak)
     tool: str = ""
+    parents: tuple[str, ...] = ()  # variants: the real posts they are made of
 
 
 def _norm(text: str) -> str:
@@ -227,3 +228,84 @@ def demo_posts(folder: Path = DEMO_POSTS) -> list[Doc]:
             )
         )
     return docs
+
+
+def _blocks_without(article: Article, drop: set[int]) -> list[Block]:
+    """The article's blocks minus the paragraphs (by `models.segment` index) in drop."""
+    kept: list[Block] = []
+    index = 0
+    for block in article.blocks:
+        if block.kind == "heading":
+            kept.append(block)
+            continue
+        if not block.text.strip():
+            continue
+        if index not in drop:
+            kept.append(block)
+        index += 1
+    return kept
+
+
+def _blocks_of(article: Article, keep: set[int]) -> list[Block]:
+    """The paragraphs (by index) in keep, each block run preceded by the heading it sat under."""
+    out: list[Block] = []
+    heading: Block | None = None
+    emitted: Block | None = None
+    index = 0
+    for block in article.blocks:
+        if block.kind == "heading":
+            heading = block
+            continue
+        if not block.text.strip():
+            continue
+        if index in keep:
+            if heading is not None and heading is not emitted:
+                out.append(heading)
+                emitted = heading
+            out.append(block)
+        index += 1
+    return out
+
+
+def movie_variants(docs: list[Doc]) -> list[Doc]:
+    """Hard negatives for the movie_example calibrator, made from real posts (labels true by
+    construction; they never train the paragraph head):
+
+    - a post with its movie-example paragraphs removed: it still talks about movies, but shows no
+      example any more;
+    - a document with a generic example (code, no movie example) preceded by the problem paragraphs
+      of a student post: movie words in the problem, a non-movie example ("passing mention").
+    """
+    out = []
+    real = [d for d in docs if d.source == "real"]
+    for d in real:
+        drop = {i for i, label in enumerate(d.labels) if label == "movie_example"}
+        if d.post.get("movie_example") == "yes" and drop:
+            article = Article(source=d.name, title="", blocks=_blocks_without(d.article, drop))
+            out.append(_variant(f"{d.name}-no-example", article, (d.name,)))
+    generic = [
+        d for d in real if d.post.get("movie_example") == "no" and any(p.kind == "code" for p in d.paragraphs)
+    ]
+    donors = [d for d in real if d.post.get("movie_example") == "yes" and "problem" in d.labels]
+    for g in generic:
+        for s in donors:
+            keep = {i for i, label in enumerate(s.labels) if label == "problem"}
+            blocks = _blocks_of(s.article, keep) + list(g.article.blocks)
+            article = Article(source=g.name, title=g.article.title, blocks=blocks)
+            out.append(_variant(f"{s.name}+{g.name}", article, (s.name, g.name)))
+    return out
+
+
+def _variant(name: str, article: Article, parents: tuple[str, ...]) -> Doc:
+    paras = paragraphs(article)
+    return Doc(
+        name=name,
+        source="variant",
+        article=article,
+        paragraphs=paras,
+        labels=[None] * len(paras),
+        post={"movie_example": "no"},
+        group=parents[0],
+        kind="variant",
+        parents=parents,
+    )

@@ -76,7 +76,7 @@ class Encoder:
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                out[[todo[k] for k in chunk]] = pooled.numpy()
+                out[[todo[k] for k in chunk]] = pooled.float().numpy()
                 start = end
         return out
 

@@ -25,7 +25,7 @@ import numpy as np
 from models.encoder import DIM
 from models.segment import Paragraph
 
-FEATURES_VERSION = "f8"
+FEATURES_VERSION = "f9"
 
 BLOCK_KINDS = ("paragraph", "list_item", "code", "quote", "table")
 

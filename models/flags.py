@@ -55,7 +55,9 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 _CASE_SENSITIVE = re.compile(r"\bTODO\b|\bTBD\b|\bFIXME\b")
-_TOOL_NOISE_TEXT = "apache ai ml the a an for and with of tool tools open source platform io js py framework"
+_TOOL_NOISE_TEXT = """apache ai ml the a an for and with of tool tools open source platform io js py framework
+    library great pipelines pipeline data model models feature features store detect studio cloud hub
+    server serving flow deep light fast simple lab labs expectations"""
 _TOOL_NOISE = frozenset(_TOOL_NOISE_TEXT.split())
 
 
@@ -115,12 +117,14 @@ def _norm(text: str) -> str:
 def tool_names(tool: str) -> list[str]:
     """The claimed tool as one or more names: "Streamlit + MLflow" is two tools."""
     tool = re.sub(r"\([^)]*\)", " ", tool)
-    parts = re.split(r"\s*(?:\+|,|/|&|\band\b|\bwith\b)\s*", tool)
+    parts = re.split(r"\s*(?:\+|,|/|\band\b)\s*", tool)
     return [p.strip() for p in parts if p.strip()]
 
 
 def mentions_tool(text: str, tool: str) -> bool:
-    """True when any of the claimed tools is named (exactly, without spaces, or by its distinctive word)."""
+    """True when any of the claimed tools is named: its full name (case, spaces and punctuation
+    ignored), or one of its distinctive words ("Evidently AI" -> evidently, "Kubeflow Pipelines" ->
+    kubeflow; generic words such as apache, ai, pipelines or great never count alone)."""
     names = tool_names(tool)
     if not names:
         return True
@@ -130,7 +134,7 @@ def mentions_tool(text: str, tool: str) -> bool:
         if _norm(name) and _norm(name) in squashed:
             return True
         distinctive = [w for w in words_of(name) if w not in _TOOL_NOISE and len(w) >= 3]
-        if distinctive and max(distinctive, key=len) in words:
+        if any(w in words for w in distinctive):
             return True
     return False
 

@@ -96,16 +96,19 @@ def not_judged() -> dict[str, SectionVerdict]:
 class RubricChecker:
     """The encoder and the trained head, loaded once; checks any number of posts."""
 
-    def __init__(self, encoder: Encoder, bundle: Bundle, prompt: str = PROMPT) -> None:
+    def __init__(
+        self, encoder: Encoder, bundle: Bundle, prompt: str = PROMPT, model_version: str = MODEL_VERSION
+    ) -> None:
         self.encoder = encoder
         self.bundle = bundle
         self.prompt_shingles = shingles(words_of(prompt), SHINGLE)
-        self.model_version = MODEL_VERSION
+        self.model_version = model_version
 
     @classmethod
     def load(cls, path: Path = HEAD_FILE, prompt: str = PROMPT) -> RubricChecker:
-        """Load MiniLM (local files only) and the head; `prompt` is the assignment text for copied_prompt."""
-        return cls(Encoder(), Bundle.load(path), prompt)
+        """Load MiniLM (local files only) and the head (a few seconds). `prompt` is the assignment
+        text that `copied_prompt` compares with (default: our wording of the rubric, flags.PROMPT)."""
+        return cls(Encoder(), Bundle.load(path), prompt, _model_version(path))
 
     def check(self, article: Article, tool: str = "") -> PostVerdict:
         return self.check_many([(article, tool)])[0]
@@ -170,7 +173,7 @@ def sections_from_probabilities(
         confidence = float(bundle.calibrators[name].predict(aggregates[None, :])[0])
         confidence = round(min(max(confidence, 0.0), 1.0), 3)
         present = confidence >= PRESENT_AT
-        best = best_paragraph(probs, label)
+        best = best_paragraph(probs, label, paras)
         if present and best >= 0:
             out[name] = SectionVerdict(True, confidence, trim(paras[best].text), paras[best].heading)
         else:

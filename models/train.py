@@ -28,10 +28,11 @@ from pathlib import Path
 import numpy as np
 
 from models.aggregate import post_aggregates
-from models.corpus import LABELS, SECTIONS, Doc, real_posts, shared_root, weak_posts
+from models.corpus import LABELS, SECTIONS, Doc, movie_variants, real_posts, shared_root, weak_posts
 from models.encoder import DIM, CachedEncoder, Encoder
 from models.features import FEATURES_VERSION, post_matrices
 from models.head import HEAD_FILE, Bundle, Calibrator, Head
+from models.rubric import not_evidence
 
 CACHE_DIR = Path(tempfile.gettempdir()) / "reviewbot-rubric-cache"
 K_FOLDS = 5
@@ -59,13 +60,16 @@ def featurise(docs: Sequence[Doc], cache_dir: Path | None = CACHE_DIR) -> list[n
 
 
 def load_training(shared: Path, cache_dir: Path | None = CACHE_DIR) -> tuple[list[Doc], list[np.ndarray]]:
-    docs = real_posts(shared) + weak_posts(shared)
+    """Real posts, weak posts, and the movie-example variants of the real posts (see
+    `models.corpus.movie_variants`), with their feature matrices."""
+    real = real_posts(shared)
+    docs = real + weak_posts(shared) + movie_variants(real)
     return docs, featurise(docs, cache_dir)
 
 
 def folds(docs: Sequence[Doc], k: int = K_FOLDS) -> list[int]:
     """A fold per document: real posts by group, dealt round-robin after sorting by label pattern
-    (so each fold sees a mix of yes/no/partial); weak posts round-robin by file; demo posts -1."""
+    (so each fold sees a mix of yes/no/partial); weak posts round-robin by file; others -1."""
     out = [-1] * len(docs)
     groups: dict[str, list[int]] = {}
     for i, d in enumerate(docs):
@@ -90,7 +94,7 @@ def fit_head(
     rows, ys, ws = [], [], []
     for i in index:
         doc = docs[i]
-        weight = params.real_weight if doc.source == "real" else params.weak_weight
+        weight = {"real": params.real_weight, "weak": params.weak_weight}.get(doc.source, 0.0)
         if weight <= 0:
             continue
         for row, label in zip(matrices[i], doc.labels, strict=True):
@@ -146,17 +150,23 @@ def out_of_fold(
     fold_of: Sequence[int],
     params: Params,
 ) -> dict[int, np.ndarray]:
-    """Paragraph probabilities of every real post in `pool`, each from a head that never saw its fold.
+    """Paragraph probabilities of every real post in `pool`, each from a head that never saw its fold
+    (and of every variant whose parents are all in that fold).
 
     Each head trains on the pool minus one fold (real and weak documents of that fold alike).
     """
     probs: dict[int, np.ndarray] = {}
+    fold_of_name = {docs[i].name: fold_of[i] for i in pool if docs[i].source == "real"}
     for k in sorted({fold_of[i] for i in pool if docs[i].source == "real"}):
         train = [i for i in pool if fold_of[i] != k]
         head = fit_head(docs, matrices, train, params)
         for i in pool:
             if fold_of[i] == k and docs[i].source == "real":
-                probs[i] = head.predict_proba(matrices[i])
+                probs[i] = not_evidence(docs[i].paragraphs, head.predict_proba(matrices[i]))
+        # variants whose every parent is held out in this fold
+        for i, doc in enumerate(docs):
+            if doc.source == "variant" and all(fold_of_name.get(n, -2) == k for n in doc.parents):
+                probs[i] = not_evidence(doc.paragraphs, head.predict_proba(matrices[i]))
     return probs
 
 

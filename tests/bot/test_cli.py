@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -150,3 +151,25 @@ def test_course_round_from_the_cli(config: Path, tmp_path: Path) -> None:
     assert code == 2 and "already published" in err
     code, out, _ = run("--config", str(config), "audit")
     assert code == 0 and "assign: nothing to change" in out
+
+
+def test_judge_comment_contract(tmp_path: Path) -> None:
+    post = ROOT / "bot/demo/course/posts/ana.rivera__feast-for-movie-features-3f9a1c2b7d4e.html"
+    lines = [
+        {"id": "generic", "text": "Great post! Very informative, thanks for sharing.", "post": str(post)},
+        {
+            "id": 7,
+            "text": "Why ttl=2 days for the watch history feature view? Sessions span a week.",
+            "post": str(post),
+        },
+        {"id": "nopost", "text": "Have you compared Feast's Redis store with DynamoDB for online latency?"},
+        {"id": "badpost", "text": "Nice.", "post": str(tmp_path / "missing.html")},
+    ]
+    source = tmp_path / "comments.jsonl"
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n")
+    code, out, _ = run("judge-comment", "--jsonl", str(source))
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and [r["id"] for r in results] == ["generic", 7, "nopost", "badpost", None]
+    assert results[0]["substantive"] is False and results[1]["substantive"] is True
+    assert 0 <= results[2]["score"] <= 1 and results[2]["reasons"]
+    assert "error" in results[3] and "error" in results[4]
