@@ -6,7 +6,8 @@ strengths and limitations? One verdict per section with a calibrated confidence 
     verdict.to_json(source)                   # the `reviewbot check` JSON of DESIGN.md
 
 Pipeline: `models.segment` (paragraphs with their headings) -> `models.features` (MiniLM
-embeddings of paragraph, heading and section + cue/position/kind/length features) ->
+embeddings of the paragraph and of its section, heading keywords and prototype similarities,
+cue/position/kind/length features) ->
 `models.head.Head` (paragraph probabilities of problem / movie_example / strengths_limitations /
 other) -> `models.aggregate` (post-level aggregates per section) -> `models.head.Calibrator`
 (calibrated confidence; present when >= PRESENT_AT). Flags come from `models.flags`.
@@ -111,10 +112,12 @@ class RubricChecker:
         return cls(Encoder(), Bundle.load(path), prompt, _model_version(path))
 
     def check(self, article: Article, tool: str = "") -> PostVerdict:
+        """The verdict of one post; `tool` is the claimed tool (for `tool_not_mentioned`), or ""."""
         return self.check_many([(article, tool)])[0]
 
     def check_many(self, items: Sequence[tuple[Article, str]], batch_size: int = 64) -> list[PostVerdict]:
-        """Verdicts in input order; paragraphs of all posts share the encoder batches."""
+        """Verdicts in input order. The paragraphs of all posts go through the encoder together, sorted
+        by length, at most `batch_size` per forward pass (and at most 4,096 padded tokens)."""
         judged: list[int] = []
         units: list[list[Paragraph]] = []
         for i, (article, _) in enumerate(items):

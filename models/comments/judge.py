@@ -126,5 +126,6 @@ class CommentJudge:
             score = float(head.proba(row)[0])
             substantive = score >= self.bundle.threshold
             named = dict(zip(SUBSTANCE_FEATURES, (float(c) for c in head.contributions(row)[0]), strict=True))
-            out.append(CommentVerdict(substantive, round(score, 4), reasons(ev, named, substantive)))
+            why = reasons(ev, named, substantive, score, self.bundle.threshold)
+            out.append(CommentVerdict(substantive, round(score, 4), why))
         return out

@@ -3,7 +3,8 @@
 Each family of features (praise, specificity, grounding, copying, overall wording) yields at most one
 observation with a polarity (for or against substance). The reasons list the observations that agree
 with the verdict, strongest family first (by its contribution to the logit), then at most one that
-disagrees ("despite: ..."), then the length, and last, without a post, a note saying so.
+disagrees ("despite: ..."), then the length, and last, without a post, a note saying so. A score
+close to the threshold (or one no observation supports) is called borderline first.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ LONG = 60
 COPIED = 0.3  # share of the comment's words repeated verbatim from the post worth a reason
 MAX_REASONS = 5
 WORDING_MIN = 0.5  # logit units the embedding must move the score before it is named
+BORDERLINE = 0.1  # a score this close to the threshold is said to be borderline
 NO_POST = "no post given: judged on the text alone (grounding in the post not checked)"
 
 
@@ -93,7 +95,13 @@ def _copy(ev: Evidence) -> Observation | None:
     return None
 
 
-def reasons(ev: Evidence, contributions: dict[str, float], substantive: bool) -> list[str]:
+def reasons(
+    ev: Evidence,
+    contributions: dict[str, float],
+    substantive: bool,
+    score: float | None = None,
+    threshold: float = 0.5,
+) -> list[str]:
     """The reasons for one verdict (see the module docstring for the order)."""
     strength = {name: sum(contributions.get(f, 0.0) for f in members) for name, members in FAMILIES.items()}
     strength["wording"] = sum(v for k, v in contributions.items() if k.startswith("minilm_"))
@@ -112,6 +120,8 @@ def reasons(ev: Evidence, contributions: dict[str, float], substantive: bool) ->
         key=lambda o: -abs(strength.get(o.family, 0.0)),
     )
     out = [o.text for o in agree]
+    if score is not None and (abs(score - threshold) < BORDERLINE or not out):
+        out.insert(0, f"borderline: score {score:.2f} against a threshold of {threshold:.2f}")
     if disagree:
         out.append(f"despite: {disagree[0].text}")
     out.append(_length(ev, substantive))
