@@ -53,7 +53,7 @@ class FetchStep:
 
     url: str
     parse: Parser  # called as parse(body, post_url)
-    kind: str  # e.g. medium_html, medium_json, medium_feed, wordpress_api, html, pdf, oembed
+    kind: str  # e.g. medium_html, medium_json, wordpress_api, github_pages_html, html, pdf, oembed
 
 
 def _markdown(body: bytes, url: str) -> Article:
@@ -90,9 +90,12 @@ def plan(url: str, platform: str | None = None) -> list[FetchStep]:
     if platform == "github":
         raw = github.raw_url(url)
         readme = github.readme_url(url)
+        pages = github.pages_url(url)
         if raw:
             steps.append(FetchStep(raw, github.article_from_raw, "github_raw"))
         elif readme:
+            if pages:  # the post is often the repository's site, its README a setup guide
+                steps.append(FetchStep(pages, github.site_from_pages, "github_pages_html"))
             steps.append(FetchStep(readme, github.article_from_raw, "github_readme"))
         return [*steps, html]
     if suffix == ".pdf":

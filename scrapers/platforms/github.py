@@ -1,17 +1,25 @@
-"""Posts kept on GitHub: a Markdown (or notebook, PDF) file, a repository README, a gist."""
+"""Posts kept on GitHub: a Markdown (or notebook, PDF) file, a repository's GitHub Pages site or
+README, a gist."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from scrapers.article import Article, Block
 from scrapers.platforms._common import check_size, clean_space, load_json, to_text
 from scrapers.platforms.errors import PlatformError
 from scrapers.platforms.markdown import article_from_markdown, parse_markdown
+from scrapers.platforms.web import page_from_html
 
 PLATFORM = "github"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx", ".txt", ".rst")
+# A front page with fewer words of prose is a landing page ("coming soon", a title and a button),
+# not the post: the README is read instead. Course posts run to hundreds of words.
+MIN_PAGES_WORDS = 100
 _RAW_HOSTS = ("raw.githubusercontent.com", "gist.githubusercontent.com")
+_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")  # GitHub's rule for account names
+_REPO = re.compile(r"[A-Za-z0-9._-]{1,100}")
 
 
 def _parts(url: str) -> tuple[str, list[str]]:
@@ -53,6 +61,39 @@ def readme_url(repo_url: str) -> str | None:
         folder = "".join(f"{s}/" for s in segments[4:])
         return f"https://raw.githubusercontent.com/{owner}/{repo}/{segments[3]}/{folder}README.md"
     return None
+
+
+def pages_url(repo_url: str) -> str | None:
+    """The GitHub Pages site of a repository link, or None when the link is not a repository root.
+
+    `github.com/<owner>/<repo>` and `github.com/<owner>/<repo>/tree/<ref>` ->
+    `https://<owner>.github.io/<repo>/` (the host lower-cased, as GitHub serves it); the repository
+    `<owner>.github.io` is the owner's own site, `https://<owner>.github.io/`. A folder
+    (`/tree/<ref>/<dir>`), a file, an issue or a gist has no site of its own: None.
+    """
+    host, segments = _parts(repo_url)
+    if host != "github.com" or len(segments) < 2:
+        return None
+    owner, repo = segments[0], segments[1].removesuffix(".git")
+    rest = segments[2:]
+    if rest and not (rest[0] == "tree" and len(rest) == 2):
+        return None
+    if not _OWNER.fullmatch(owner) or not _REPO.fullmatch(repo) or repo in (".", ".."):
+        return None
+    site = f"https://{owner.lower()}.github.io/"
+    return site if repo.lower() == f"{owner.lower()}.github.io" else f"{site}{repo}/"
+
+
+def site_from_pages(body: bytes | str, url: str) -> Article:
+    """The front page of a repository's GitHub Pages site, read as the post. PlatformError when
+    the page holds almost no prose (a landing page), so that the README is read instead."""
+    article = page_from_html(body, url)
+    if article.words < MIN_PAGES_WORDS:
+        raise PlatformError(
+            f"the repository's GitHub Pages site has almost no text ({article.words} words), not a post"
+        )
+    article.platform = "github_pages"
+    return article
 
 
 def article_from_raw(body: bytes | str, url: str) -> Article:

@@ -82,6 +82,7 @@ CASES = [
         "https://github.com/ada/blog",
         "github",
         [
+            ("github_pages_html", "https://ada.github.io/blog/", github.site_from_pages),
             (
                 "github_readme",
                 "https://raw.githubusercontent.com/ada/blog/HEAD/README.md",
