@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.comments import CommentJudge
 from models.comments.data import DEMO_POSTS, demo_post_html, load_demo, read_indomain
-from models.comments.encoder import MiniLM
+from models.encoder import Encoder
 from scrapers.extract import extract_html
 
 TARGET = 100.0  # comments per second, post encoded, 2 CPU cores
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    encoder = MiniLM(precision="bf16" if args.bf16 else "fp32")
+    encoder = Encoder(precision="bf16" if args.bf16 else "fp32")
     judge = CommentJudge.load(encoder=encoder)
     load_s = time.perf_counter() - started
     post = extract_html(demo_post_html(DEMO_POSTS / POST)[0], "")

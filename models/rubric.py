@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from models.aggregate import best_paragraph, post_aggregates
-from models.encoder import Encoder
+from models.encoder import Encoder, shared_encoder
 from models.features import FEATURES_VERSION, post_matrices
 from models.flags import PROMPT, PROMPT_SHINGLES, SHINGLE, has_placeholder, post_flags, shingles, words_of
 from models.head import HEAD_FILE, Bundle, file_digest
@@ -109,7 +109,7 @@ class RubricChecker:
     def load(cls, path: Path = HEAD_FILE, prompt: str = PROMPT) -> RubricChecker:
         """Load MiniLM (local files only) and the head (a few seconds). `prompt` is the assignment
         text that `copied_prompt` compares with (default: our wording of the rubric, flags.PROMPT)."""
-        return cls(Encoder(), Bundle.load(path), prompt, _model_version(path))
+        return cls(shared_encoder(), Bundle.load(path), prompt, _model_version(path))
 
     def check(self, article: Article, tool: str = "") -> PostVerdict:
         """The verdict of one post; `tool` is the claimed tool (for `tool_not_mentioned`), or ""."""

@@ -71,9 +71,9 @@ class CommentJudge:
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: train it with `python -m models.comments.train`")
         if encoder is None:
-            from models.comments.encoder import MiniLM
+            from models.encoder import shared_encoder
 
-            encoder = MiniLM()
+            encoder = shared_encoder()
         return cls(Bundle.load(path), encoder, version=model_version(path))
 
     # --- public API -------------------------------------------------------------------------------

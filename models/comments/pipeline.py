@@ -79,10 +79,10 @@ class Featuriser:
     """Embeds comments and posts (cached on disk) and computes the raw features."""
 
     def __init__(self, vocab: Vocabulary, cache_dir: Path | None = CACHE_DIR) -> None:
-        from models.comments.encoder import CachedMiniLM, MiniLM
+        from models.encoder import CachedEncoder, shared_encoder
 
-        encoder = MiniLM()
-        self.encode = CachedMiniLM(encoder, cache_dir).encode if cache_dir else encoder.encode
+        encoder = shared_encoder()
+        self.encode = CachedEncoder(encoder, cache_dir).encode if cache_dir else encoder.encode
         self.vocab = vocab
         self.praise = self.encode(list(PRAISE_PROTOTYPES))
         self.posts: dict[str, PostEncoding] = {}
