@@ -7,7 +7,6 @@ A failure on one post is recorded with its reason and never stops the others.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import threading
@@ -261,12 +260,28 @@ class PostFetcher:
                     words=article.words,
                     post_flags=json.dumps(sorted(set(article.flags))),
                 )
+                state["text_sha256"] = article.text_sha256
                 if sha and sha != post.get("sha256"):
-                    state["changed_at"] = state["fetched_at"] = utcnow()  # only a change is written
+                    state["fetched_at"] = utcnow()  # only a change is written
+                if self._edited(post, outcome.kind, article):
+                    state["changed_at"] = state.get("fetched_at") or utcnow()
             self.store.save("posts", state, "key")
 
+    def _edited(self, post: dict[str, Any], kind: str, article: Article) -> bool:
+        """Whether the post's text changed (a first version counts as a change).
 
-def edited_after_deadline(post: dict[str, Any], deadline: dt.datetime) -> bool:
-    """Whether the post's bytes changed after the post deadline (with an earlier version kept)."""
-    changed = post.get("changed_at")
-    return bool(changed) and dt.datetime.fromisoformat(changed) > deadline
+        New bytes alone are not an edit: comments, counters and scripts change a page every day,
+        and a post read through another fetch step (its feed instead of its page, its Pages site
+        instead of its README) reads differently without the student touching it. Those versions
+        are kept as snapshots but do not move `changed_at`, which decides `edited_late`.
+        """
+        if not post.get("sha256"):
+            return True
+        if kind != post.get("snapshot_kind"):
+            return False
+        before = post.get("text_sha256")
+        if not before:  # a post fetched before text digests were kept: read its kept snapshot
+            previous = self.article_of(post)
+            before = previous.text_sha256 if previous is not None else ""
+        return before != article.text_sha256
+

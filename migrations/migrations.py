@@ -209,7 +209,7 @@ def m003_fetch_state(db: Database) -> None:
         ("sha256", str),  # the snapshot the post's text comes from
         ("snapshot_kind", str),  # which fetch step gave it: page | json | feed | api | raw | oembed
         ("fetched_at", str),
-        ("changed_at", str),  # when the post's bytes last changed
+        ("changed_at", str),  # when the post's text last changed (bytes alone until m006)
         ("title", str),
         ("author", str),
         ("published", str),
@@ -331,3 +331,10 @@ def m005_comments(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations()
+def m006_post_text_digest(db: Database) -> None:
+    """A digest of each post's extracted text: `changed_at` (and so `edited_late`) follows the text
+    the student wrote, not the page's bytes, which change with every new comment or counter."""
+    db["posts"].add_column("text_sha256", str)  # type: ignore[union-attr]

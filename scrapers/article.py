@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "code", "quote", "table")
@@ -49,6 +50,13 @@ class Article:
     def plain_text(self) -> str:
         """The body without any markup, blocks separated by blank lines."""
         return "\n\n".join(block.text for block in self.blocks)
+
+    @property
+    def text_sha256(self) -> str:
+        """A digest of what the student wrote (title and body, whitespace folded): it changes when
+        the post is edited, not when the page around it does (comments, counters, scripts)."""
+        folded = " ".join(f"{self.title}\n{self.text}".split())
+        return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
     @property
     def words(self) -> int:

@@ -43,7 +43,7 @@ __all__ = [
     "wordpress",
 ]
 
-HTML_KINDS = ("html", "wordpress_html", "blogger_html", "devto_html", "video_html", "")
+HTML_KINDS = ("html", "wordpress_html", "blogger_html", "devto_html", "video_html", "github_pages_html", "")
 
 
 def _is_html(page: bytes | None, kind: str) -> bool:

@@ -21,6 +21,8 @@ PAGE = b"""<html><head><title>Drift in movie ratings</title><meta name="author" 
 <h2>Strengths and limitations</h2><p>Alibi Detect is quick to set up but needs a reference window.</p>
 </article></body></html>"""
 
+LONG_AGO = "2000-01-01T00:00:00+00:00"
+
 
 def fetcher() -> Fetcher:
     policy = FetchPolicy(
@@ -118,6 +120,76 @@ def test_edited_post_keeps_both_versions(httpserver, course, store: Store) -> No
     second = store.get("posts", "ada-post")
     assert first["sha256"] != second["sha256"] and second["changed_at"] >= first["changed_at"]
     assert {s["sha256"] for s in store.rows("snapshots")} == {first["sha256"], second["sha256"]}
+
+
+def test_new_comments_on_the_page_are_not_an_edit(httpserver, course, store: Store) -> None:  # type: ignore[no-untyped-def]
+    """Classmates' comments arrive after the post deadline; the post itself did not change."""
+    body = PAGE % b"Ratings drift when tastes change."
+    pages = iter(
+        [
+            body,
+            body.replace(b"</body>", b'<section id="comments"><p>Great post, Jo!</p></section></body>'),
+            body.replace(b"</body>", b'<script>var claps = 42;</script></body>'),
+        ]
+    )
+    httpserver.expect_request("/post").respond_with_handler(
+        lambda request: Response(next(pages), content_type="text/html")
+    )
+    add_post(store, "ada", httpserver.url_for("/post"))
+    PostFetcher(store, course, fetcher()).run()
+    store.save("posts", {"key": "ada-post", "changed_at": LONG_AGO, "fetched_at": LONG_AGO}, "key")
+    first = store.get("posts", "ada-post")
+    for _ in range(2):
+        PostFetcher(store, course, fetcher()).run()
+    last = store.get("posts", "ada-post")
+    assert len(list(store.rows("snapshots"))) == 3, "every version of the page is kept"
+    assert last["sha256"] != first["sha256"] and last["fetched_at"] > LONG_AGO
+    assert last["changed_at"] == LONG_AGO, "new bytes around the same text are no edit"
+    assert last["text_sha256"] == first["text_sha256"]
+
+
+def test_edit_of_a_post_fetched_before_text_digests_is_still_seen(httpserver, course, store: Store) -> None:  # type: ignore[no-untyped-def]
+    pages = iter([PAGE % b"First draft of the problem.", PAGE % b"Rewritten problem after the deadline."])
+    httpserver.expect_request("/post").respond_with_handler(
+        lambda request: Response(next(pages), content_type="text/html")
+    )
+    add_post(store, "ada", httpserver.url_for("/post"))
+    PostFetcher(store, course, fetcher()).run()
+    # as an older database left it: no text digest
+    store.save("posts", {"key": "ada-post", "text_sha256": None, "changed_at": LONG_AGO}, "key")
+    PostFetcher(store, course, fetcher()).run()
+    second = store.get("posts", "ada-post")
+    assert second["changed_at"] > LONG_AGO, "the kept snapshot is read to compare the text"
+    assert second["text_sha256"]
+
+
+def test_another_fetch_step_is_not_an_edit(httpserver, course, store: Store) -> None:  # type: ignore[no-untyped-def]
+    """The page was down, so the post came from the site's feed; later the page itself answers.
+    A different reading of the same post, not the student's edit: kept, but no change recorded."""
+    url = httpserver.url_for("/drift-in-movie-ratings")
+    feed = f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+<title>Jo's blog</title><entry><title>Drift in movie ratings</title><link href="{url}" rel="alternate"/>
+<id>{url}</id><updated>2026-11-20T10:00:00Z</updated><author><name>Jo Lee</name></author>
+<content type="html">&lt;p&gt;Ratings drift when tastes change.&lt;/p&gt;</content></entry></feed>"""
+    page_up = {"value": False}
+
+    def page(request: Request) -> Response:
+        if not page_up["value"]:
+            return Response("", status=404)
+        return Response(PAGE % b"Ratings drift when tastes change.", content_type="text/html")
+
+    httpserver.expect_request("/drift-in-movie-ratings").respond_with_handler(page)
+    httpserver.expect_request("/feed.xml").respond_with_data(feed, content_type="application/atom+xml")
+    add_post(store, "ada", url, platform="github_pages")
+    PostFetcher(store, course, fetcher()).run()
+    store.save("posts", {"key": "ada-post", "changed_at": LONG_AGO}, "key")
+    first = store.get("posts", "ada-post")
+    page_up["value"] = True
+    PostFetcher(store, course, fetcher()).run()
+    second = store.get("posts", "ada-post")
+    assert (first["snapshot_kind"], second["snapshot_kind"]) == ("site_feed", "html")
+    assert second["text_sha256"] != first["text_sha256"], "the page reads more than the feed"
+    assert second["changed_at"] == LONG_AGO, "a change of source is not an edit"
 
 
 def test_one_failure_never_stops_the_others(httpserver, course, store: Store) -> None:  # type: ignore[no-untyped-def]
