@@ -37,7 +37,7 @@ class FetchPolicy:
     user_agent: str = "Reviewbot/0.1"
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
-    deadline: float = 30.0  # whole response, against servers that trickle bytes
+    deadline: float = 30.0  # for the headers, then for the body: against servers that trickle bytes
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     retries: int = 2
@@ -109,7 +109,7 @@ class Fetcher:
     def __init__(self, policy: FetchPolicy, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self.policy = policy
         self.guard = AddressGuard(allow_loopback=policy.allow_loopback, allow_private=policy.allow_private)
-        self.session = guarded_session(self.guard)
+        self.session = guarded_session(self.guard, header_deadline=policy.deadline)
         self.session.headers["User-Agent"] = policy.user_agent
         self.sleep = sleep
         self._gates: dict[str, _HostGate] = {}

@@ -3,12 +3,17 @@
 Student links are hostile input. The check runs inside urllib3's connection, on the very address
 the socket connects to, so every request and every redirect hop is covered and a DNS answer
 cannot change between the check and the connection.
+
+The same connection class bounds the time a server may take to send its status line and headers
+(`header_deadline`): a per-read timeout alone lets a server trickle one header byte at a time forever.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
 from dataclasses import dataclass
 
 import requests
@@ -109,9 +114,40 @@ def parse_ip(host: str) -> IPAddress | None:
 
 
 class _GuardedConnectionMixin:
-    """Replaces urllib3's `_new_conn`: resolve, check, connect to the checked address."""
+    """Replaces urllib3's `_new_conn` (resolve, check, connect to the checked address) and bounds the
+    wait for a response's headers."""
 
     guard: AddressGuard = AddressGuard()
+    header_deadline: float | None = None  # seconds for the status line and headers, None: no bound
+
+    def getresponse(self, *args: object, **kwargs: object) -> object:
+        """The response's headers within `header_deadline`, or TimeoutError (the socket is shut down
+        when the time is up, which ends a read that a trickling server keeps alive)."""
+        sock = getattr(self, "sock", None)
+        if not self.header_deadline or sock is None:
+            return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+        expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(self.header_deadline, cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            response = super().getresponse(*args, **kwargs)  # type: ignore[misc]
+        except Exception as exc:
+            if expired.is_set():
+                raise TimeoutError(f"no complete headers within {self.header_deadline:g} s") from exc
+            raise
+        finally:
+            timer.cancel()
+        if expired.is_set():  # the cut ended the headers early: what was parsed is not the response
+            response.close()
+            raise TimeoutError(f"no complete headers within {self.header_deadline:g} s")
+        return response
 
     def _new_conn(self) -> socket.socket:
         host = self._dns_host  # type: ignore[attr-defined]
@@ -140,13 +176,14 @@ class _GuardedConnectionMixin:
 class GuardedAdapter(HTTPAdapter):
     """A requests adapter whose connections pass through an AddressGuard."""
 
-    def __init__(self, guard: AddressGuard, **kwargs: object) -> None:
+    def __init__(self, guard: AddressGuard, header_deadline: float | None = None, **kwargs: object) -> None:
         self.guard = guard
+        self.header_deadline = header_deadline
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def init_poolmanager(self, *args: object, **kwargs: object) -> None:
         super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
-        attrs = {"guard": self.guard}
+        attrs = {"guard": self.guard, "header_deadline": self.header_deadline}
         http_conn = type(
             "GuardedHTTPConnection", (_GuardedConnectionMixin, urllib3.connection.HTTPConnection), attrs
         )
@@ -158,11 +195,12 @@ class GuardedAdapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
 
 
-def guarded_session(guard: AddressGuard) -> requests.Session:
-    """A requests session that only reaches addresses the guard allows (no proxies from the env)."""
+def guarded_session(guard: AddressGuard, header_deadline: float | None = None) -> requests.Session:
+    """A requests session that only reaches addresses the guard allows (no proxies from the env),
+    with at most `header_deadline` seconds for each response's headers."""
     session = requests.Session()
     session.trust_env = False  # a proxy would connect on our behalf, past the guard
-    adapter = GuardedAdapter(guard, max_retries=0)
+    adapter = GuardedAdapter(guard, header_deadline, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session

@@ -205,6 +205,35 @@ def test_slow_server_that_trickles_bytes(httpserver) -> None:
     assert result.error.startswith("timeout") and time.monotonic() - started < 3
 
 
+def test_slow_server_that_trickles_its_headers() -> None:
+    """A header line every half second never trips a per-read timeout; the header deadline stops it."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+            with contextlib.suppress(OSError):
+                for _ in range(20):  # 10 s of headers, unless cut off
+                    if stop.wait(0.5):
+                        break
+                    conn.sendall(b"X-Slow: a\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        result = fetcher(deadline=1.0, read_timeout=2.0).fetch(
+            f"http://127.0.0.1:{listener.getsockname()[1]}/p"
+        )
+    finally:
+        stop.set()
+        listener.close()
+    assert result.error.startswith("timeout") and time.monotonic() - started < 4
+
+
 def test_server_that_never_answers(httpserver) -> None:
     def hang(request: Request) -> Response:
         time.sleep(2)
