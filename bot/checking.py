@@ -1,7 +1,10 @@
 """The check step: the rubric classifier over every fetched post whose snapshot has no verdict yet.
 
 Verdicts are cached by (snapshot hash, model version): an unchanged post is never classified twice.
-The model is loaded once per process, and only when there is something to classify.
+A new snapshot whose text is the same as an earlier one of the same post (a page that changed only
+around the post: new comments, counters, scripts) takes that snapshot's verdict, recorded again for
+the new snapshot, without running the model. The model is loaded once per process, and only when
+there is something to classify.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ class CheckService:
         reader = PostFetcher(self.store, self.config)
         tools = {s["key"]: s["tool"] or "" for s in self.store.rows("students")}
         for post in self.store.rows("posts", "status = 'current' and sha256 is not null", order_by="key"):
-            if self.verdict(post) is not None:
+            if self.verdict(post) is not None or self._same_text_verdict(post):
                 report.cached += 1
                 continue
             article = reader.article_of(post)
@@ -102,19 +105,41 @@ class CheckService:
         )
         return json.loads(rows[0]["result"]) if rows else None
 
+    def _same_text_verdict(self, post: dict[str, Any]) -> bool:
+        """Record, for the post's new snapshot, the verdict this model gave an earlier snapshot of the
+        same post with the same text; False when there is none."""
+        if not post.get("text_sha256"):
+            return False
+        rows = list(
+            self.store.rows(
+                "checks",
+                "post_key = ? and text_sha256 = ? and model_version = ?",
+                [post["key"], post["text_sha256"], self.version],
+                order_by="id desc",
+                limit=1,
+            )
+        )
+        if not rows:
+            return False
+        self._insert(post, rows[0]["result"])
+        return True
+
     def _save(self, post: dict[str, Any], verdict: PostVerdict) -> None:
-        result = verdict.to_json(post["url"])
         existing = list(
             self.store.rows("checks", "sha256 = ? and model_version = ?", [post["sha256"], self.version])
         )
         if existing:
             return  # another post with the same bytes was checked in this run
+        self._insert(post, json.dumps(verdict.to_json(post["url"]), sort_keys=True))
+
+    def _insert(self, post: dict[str, Any], result: str) -> None:
         self.store.db["checks"].insert(  # type: ignore[union-attr]
             {
                 "post_key": post["key"],
                 "sha256": post["sha256"],
+                "text_sha256": post.get("text_sha256"),
                 "model_version": self.version,
-                "result": json.dumps(result, sort_keys=True),
+                "result": result,
                 "created_at": utcnow(),
             }
         )

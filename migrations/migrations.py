@@ -338,3 +338,10 @@ def m006_post_text_digest(db: Database) -> None:
     """A digest of each post's extracted text: `changed_at` (and so `edited_late`) follows the text
     the student wrote, not the page's bytes, which change with every new comment or counter."""
     db["posts"].add_column("text_sha256", str)  # type: ignore[union-attr]
+
+
+@migrations()
+def m007_check_text_digest(db: Database) -> None:
+    """The text digest each verdict was given for: a new snapshot with the same text reuses it."""
+    db["checks"].add_column("text_sha256", str)  # type: ignore[union-attr]
+    db["checks"].create_index(["post_key", "text_sha256", "model_version"])  # type: ignore[union-attr]
