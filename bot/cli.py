@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.cli_errors import UsageError
 from bot.config import Config, ConfigError, load_config
 from bot.locking import Busy, WriterLock
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from scrapers.article import Article
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -139,22 +143,54 @@ def _optional_config(args: argparse.Namespace) -> Config | None:
     return load_config(path) if args.config or path.exists() else None
 
 
-def cmd_extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import json
-
-    from bot.extracting import ExtractError, article_from_file, article_from_url, is_url
+@contextlib.contextmanager
+def _post_reader(args: argparse.Namespace) -> Iterator[Callable[..., Article]]:
+    """`read(path_or_url, saved_from="")`: a post from a file or fetched, through one Fetcher that
+    follows bot.toml's fetch policy when there is one (closed on leaving)."""
+    from bot.extracting import article_from_file, article_from_url, is_url
     from bot.fetching import fetch_policy
     from scrapers.fetch import Fetcher, FetchPolicy
 
     config = _optional_config(args)
     fetcher = Fetcher(fetch_policy(config) if config else FetchPolicy())
+
+    def read(source: str, saved_from: str = "") -> Article:
+        return (
+            article_from_url(source, fetcher)
+            if is_url(source)
+            else article_from_file(Path(source), saved_from)
+        )
+
+    try:
+        yield read
+    finally:
+        fetcher.close()
+
+
+def _read_inputs(args: argparse.Namespace) -> Iterator[tuple[str, Article | None, str]]:
+    """Each PATH_OR_URL of `extract` and `check`, in turn: (source, article, "") or (source, None,
+    error); one bad input never stops the others."""
+    from bot.extracting import ExtractError
+
+    with _post_reader(args) as read:
+        for source in args.inputs:
+            try:
+                yield source, read(source, args.url), ""
+            except ExtractError as exc:
+                yield source, None, str(exc)
+            except Exception as exc:
+                yield source, None, f"unexpected {type(exc).__name__}: {exc}"
+
+
+def cmd_extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
     failed = 0
-    for source in args.inputs:
-        try:
-            if is_url(source):
-                article = article_from_url(source, fetcher)
-            else:
-                article = article_from_file(Path(source), args.url)
+    for source, article, error in _read_inputs(args):
+        if article is None:
+            failed += 1
+            line = {"source": source, "error": error}
+        else:
             line = {
                 "source": source,
                 "platform": article.platform,
@@ -165,14 +201,7 @@ def cmd_extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             }
             if article.flags:
                 line["flags"] = sorted(set(article.flags))
-        except ExtractError as exc:
-            failed += 1
-            line = {"source": source, "error": str(exc)}
-        except Exception as exc:  # one bad input never stops the others
-            failed += 1
-            line = {"source": source, "error": f"unexpected {type(exc).__name__}: {exc}"}
         print(json.dumps(line, ensure_ascii=False), file=out, flush=True)
-    fetcher.close()
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -180,28 +209,15 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import json
 
     from bot.checking import load_checker
-    from bot.extracting import ExtractError, article_from_file, article_from_url, is_url
-    from bot.fetching import fetch_policy
-    from scrapers.fetch import Fetcher, FetchPolicy
 
-    config = _optional_config(args)
-    fetcher = Fetcher(fetch_policy(config) if config else FetchPolicy())
     results: list[dict | None] = []
     readable = []
-    for source in args.inputs:
-        try:
-            article = (
-                article_from_url(source, fetcher)
-                if is_url(source)
-                else article_from_file(Path(source), args.url)
-            )
+    for source, article, error in _read_inputs(args):
+        if article is None:
+            results.append({"source": source, "error": error})
+        else:
             readable.append((len(results), article))
             results.append(None)
-        except ExtractError as exc:
-            results.append({"source": source, "error": str(exc)})
-        except Exception as exc:  # one bad input never stops the others
-            results.append({"source": source, "error": f"unexpected {type(exc).__name__}: {exc}"})
-    fetcher.close()
     if readable:
         checker = load_checker()  # once per process, and only when there is something to check
         verdicts = checker.check_many([(article, args.tool) for _, article in readable])
@@ -235,46 +251,40 @@ def _check_summary(result: dict) -> str:
 def cmd_judge_comment(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import json
 
-    from bot.extracting import ExtractError, article_from_file, article_from_url, is_url
-    from bot.fetching import fetch_policy
-    from scrapers.fetch import Fetcher, FetchPolicy
+    from bot.extracting import ExtractError
 
     try:
         text = sys.stdin.read() if str(args.jsonl) == "-" else args.jsonl.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {args.jsonl}: {exc}") from None
-    config = _optional_config(args)
-    fetcher = Fetcher(fetch_policy(config) if config else FetchPolicy())
     posts: dict[str, object] = {}  # each post read once, whatever the number of comments on it
     items: list[tuple[int, str, object]] = []
     results: list[dict] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            line = json.loads(raw)
-            if not isinstance(line, dict) or not isinstance(line.get("text"), str):
-                raise ValueError('expected an object with "id" and "text"')
-        except ValueError as exc:
-            results.append({"id": None, "error": f"line {number}: {exc}"})
-            continue
-        ident, post = line.get("id"), line.get("post")
-        article = None
-        if isinstance(post, str) and post:
-            if post not in posts:
-                try:
-                    posts[post] = (
-                        article_from_url(post, fetcher) if is_url(post) else article_from_file(Path(post))
-                    )
-                except ExtractError as exc:
-                    posts[post] = exc
-            article = posts[post]
-            if isinstance(article, ExtractError):
-                results.append({"id": ident, "error": f"post {post}: {article}"})
+    with _post_reader(args) as read:
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if not raw.strip():
                 continue
-        results.append({"id": ident})
-        items.append((len(results) - 1, line["text"], article))
-    fetcher.close()
+            try:
+                line = json.loads(raw)
+                if not isinstance(line, dict) or not isinstance(line.get("text"), str):
+                    raise ValueError('expected an object with "id" and "text"')
+            except ValueError as exc:
+                results.append({"id": None, "error": f"line {number}: {exc}"})
+                continue
+            ident, post = line.get("id"), line.get("post")
+            article = None
+            if isinstance(post, str) and post:
+                if post not in posts:
+                    try:
+                        posts[post] = read(post)
+                    except ExtractError as exc:
+                        posts[post] = exc
+                article = posts[post]
+                if isinstance(article, ExtractError):
+                    results.append({"id": ident, "error": f"post {post}: {article}"})
+                    continue
+            results.append({"id": ident})
+            items.append((len(results) - 1, line["text"], article))
     if items:
         from models.comments import CommentJudge
 

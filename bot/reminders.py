@@ -1,7 +1,8 @@
 """What each reviewer still owes, and what to tell whom when.
 
-- Progress: every active review of the published round with the comment found for it (by
-  assignment, by post, or by a comment link that points into the post) and the verdict on it.
+- Progress: every active review of the published round with the comment that counts for it
+  (bot/review_match.py: by assignment, by post, or by a comment link that points into the post)
+  and the verdict on it.
 - Announcements: the assignment at publication, then each later revision (late posts,
   reassignments) to the reviewers it concerns.
 - Reminders: at `reminder_hours` before the comment deadline, only to students still missing a
@@ -22,6 +23,7 @@ from typing import Any
 
 from bot.config import Config
 from bot.delivery import Message
+from bot.review_match import match_comments
 from bot.store import Store
 
 DONE_STATUSES = ("found", "reported", "unverified")
@@ -74,27 +76,6 @@ class ReviewLine:
         return "No comment found yet."
 
 
-_RANK = {
-    ("found", True): 6,
-    ("found", None): 5,
-    ("reported", None): 4,
-    ("unverified", None): 3,
-    ("found", False): 2,
-    ("missing", None): 1,
-}
-
-
-def _rank(comment: dict[str, Any]) -> tuple[int, str]:
-    substantive = None if comment.get("substantive") is None else bool(comment["substantive"])
-    status = comment.get("status") or ""
-    key = (status, substantive if status == "found" else None)
-    return _RANK.get(key, 0), comment.get("updated_at") or ""
-
-
-def _bare(url: str) -> str:
-    return (url or "").split("#", 1)[0].split("?", 1)[0].rstrip("/").split("://", 1)[-1].casefold()
-
-
 def published_round(store: Store) -> dict[str, Any] | None:
     rows = list(store.rows("rounds", "status = 'published'", order_by="id desc", limit=1))
     return rows[0] if rows else None
@@ -114,15 +95,14 @@ def review_lines(store: Store, student_key: str | None = None) -> list[ReviewLin
     names = {s["key"]: s["name"] for s in store.rows("students")}
     current = {p["student_key"]: p for p in store.rows("posts", "status = 'current'")}
     posts = {p["key"]: p for p in store.rows("posts")}
-    comments: dict[str, list[dict[str, Any]]] = defaultdict(list)
     c_where, c_params = ("reviewer_key = ?", [student_key]) if student_key else (None, None)
-    for comment in store.rows("comments", c_where, c_params):
-        comments[comment["reviewer_key"]].append(comment)
+    comments = store.rows("comments", c_where, c_params)
+    counted = match_comments(assignments, comments, {k: p["key"] for k, p in current.items()}).counted
     lines = []
     for a in assignments:
         post = current.get(a["author_key"]) or posts.get(a["post_key"]) or {}
         url = post.get("url") or a["post_key"]
-        comment = _best_comment(a, post, url, comments.get(a["reviewer_key"], []))
+        comment = counted.get(a["id"])
         lines.append(
             ReviewLine(
                 assignment_id=a["id"],
@@ -143,26 +123,6 @@ def review_lines(store: Store, student_key: str | None = None) -> list[ReviewLin
             )
         )
     return lines
-
-
-def _best_comment(
-    assignment: dict[str, Any], post: dict[str, Any], url: str, comments: list[dict[str, Any]]
-) -> dict[str, Any] | None:
-    keys = {assignment["post_key"], post.get("key")}
-    bare = _bare(url)
-    matching = [
-        c
-        for c in comments
-        if c.get("assignment_id") == assignment["id"]
-        or (c.get("assignment_id") is None and c.get("post_key") in keys)
-        or (
-            c.get("assignment_id") is None
-            and not c.get("post_key")
-            and bare
-            and (_bare(c.get("url") or "") == bare or _bare(c.get("url") or "").startswith(bare + "/"))
-        )
-    ]
-    return max(matching, key=_rank) if matching else None
 
 
 def _reasons(comment: dict[str, Any] | None) -> list[str]:

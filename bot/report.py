@@ -18,14 +18,14 @@ import json
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from bot.config import Config
+from bot.review_match import match_comments
 from bot.store import Store, utcnow
-from scrapers.urls import BadLink, normalise
 
 SECTIONS = ("problem", "movie_example", "strengths_limitations")
 SECTION_LABELS = {
@@ -66,7 +66,6 @@ FLAG_LABELS = {
 
 # Check flags that say the three sections were not judged from the post's text.
 _NOT_JUDGED_FLAGS = {"not_judged"}
-_COMMENT_RANK = {"found": 3, "unverified": 2, "reported": 1, "missing": 0}
 
 
 @dataclass
@@ -451,31 +450,16 @@ def _reviews(
     author_of: dict[str, str],
     due: dt.datetime | None,
 ) -> tuple[dict[str, list[Review]], dict[str, list[Review]]]:
-    """Reviews given and received per student: assigned ones with their best comment, then unasked."""
+    """Reviews given and received per student: assigned ones with the comment that counts (see
+    bot/review_match.py), then the comments that count for no assignment."""
     assignments = {a["id"]: a for a in store.rows("assignments", "status = 'active'", order_by="id")}
-    by_pair = {(a["reviewer_key"], a["post_key"]): a["id"] for a in assignments.values()}
-    matched: dict[int, dict[str, Any]] = {}
-    unasked: list[tuple[dict[str, Any], str]] = []
-    for comment in store.rows("comments", order_by="first_seen, id"):
-        target = comment.get("post_key") or _post_key_of(comment.get("url") or "")
-        aid = comment.get("assignment_id")
-        if aid not in assignments:
-            aid = by_pair.get((comment["reviewer_key"], target))
-        if aid is None:
-            unasked.append((comment, target))
-            continue
-        best = matched.get(aid)
-        if best is None or _rank(comment) >= _rank(best):
-            if best is not None:
-                unasked.append((best, best.get("post_key") or _post_key_of(best.get("url") or "")))
-            matched[aid] = comment
-        else:
-            unasked.append((comment, target))
+    current = {p["student_key"]: p["key"] for p in store.rows("posts", "status = 'current'")}
+    match = match_comments(assignments.values(), store.rows("comments", order_by="first_seen, id"), current)
 
     def name(key: str) -> str:
         return (people.get(key) or {}).get("name") or key
 
-    def _review(reviewer: str, author: str, post_key: str, c: dict[str, Any] | None, assigned: bool):
+    def _review(reviewer: str, author: str, post_key: str, c: Mapping[str, Any] | None, assigned: bool):
         review = Review(
             reviewer=reviewer,
             reviewer_name=name(reviewer),
@@ -502,10 +486,10 @@ def _reviews(
     given: dict[str, list[Review]] = {}
     received: dict[str, list[Review]] = {}
     for aid, a in assignments.items():
-        review = _review(a["reviewer_key"], a["author_key"], a["post_key"], matched.get(aid), True)
+        review = _review(a["reviewer_key"], a["author_key"], a["post_key"], match.counted.get(aid), True)
         given.setdefault(a["reviewer_key"], []).append(review)
         received.setdefault(a["author_key"], []).append(review)
-    for comment, target in unasked:
+    for comment, target in match.others:
         author = author_of.get(target, "")
         review = _review(comment["reviewer_key"], author, target, comment, False)
         given.setdefault(comment["reviewer_key"], []).append(review)
@@ -513,23 +497,6 @@ def _reviews(
             received.setdefault(author, []).append(review)
 
     return given, received
-
-
-def _rank(comment: dict[str, Any]) -> tuple[int, int, str]:
-    return (
-        _COMMENT_RANK.get(comment.get("status") or "", 0),
-        1 if comment.get("substantive") else 0,
-        comment.get("updated_at") or "",
-    )
-
-
-def _post_key_of(url: str) -> str:
-    if not url:
-        return ""
-    try:
-        return normalise(url.split("#", 1)[0], loopback_ok=True).key
-    except BadLink:
-        return ""
 
 
 def _json_list(value: Any) -> list[Any]:

@@ -173,3 +173,33 @@ def test_judge_comment_contract(tmp_path: Path) -> None:
     assert results[0]["substantive"] is False and results[1]["substantive"] is True
     assert 0 <= results[2]["score"] <= 1 and results[2]["reasons"]
     assert "error" in results[3] and "error" in results[4]
+
+
+DEMO_POST = ROOT / "bot/demo/course/posts/ana.rivera__feast-for-movie-features-3f9a1c2b7d4e.html"
+
+
+def test_extract_reads_files_and_urls_one_line_each(tmp_path: Path, httpserver) -> None:  # type: ignore[no-untyped-def]
+    httpserver.expect_request("/ana").respond_with_data(DEMO_POST.read_bytes(), content_type="text/html")
+    config = tmp_path / "bot.toml"
+    config.write_text(MINIMAL + "[fetch]\nallow_private_addresses = true\n")
+    url, missing = httpserver.url_for("/ana"), str(tmp_path / "missing.md")
+    code, out, err = run("--config", str(config), "extract", str(DEMO_POST), url, missing, "--jsonl")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and err == ""
+    assert [line["source"] for line in lines] == [str(DEMO_POST), url, missing]
+    assert lines[0]["author"] == "Ana Rivera" and lines[0]["title"] == lines[1]["title"]
+    assert lines[2] == {"source": missing, "error": f"cannot read {missing}: No such file or directory"}
+
+
+def test_check_reports_unreadable_inputs_without_loading_the_model(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.md")
+    code, out, err = run("check", missing, str(tmp_path))
+    assert code == 1 and err == ""
+    assert out.splitlines() == [
+        f"{missing}: error: cannot read {missing}: No such file or directory",
+        f"{tmp_path}: error: cannot read {tmp_path}: Is a directory",
+    ]
+    code, out, _ = run("check", "--json", missing)
+    assert code == 1 and json.loads(out) == [
+        {"source": missing, "error": f"cannot read {missing}: No such file or directory"}
+    ]

@@ -537,6 +537,21 @@ def test_comments_received(store: Store, course: dict, config: Config) -> None:
     assert cy.comments_received == 2  # both assigned reviewers commented
 
 
+def test_report_and_reviews_count_the_same_comment(store: Store, course: dict, config: Config) -> None:
+    """The TA report and a student's /reviews (bot.reminders) agree on every review's comment."""
+    from bot.reminders import review_lines
+
+    b = CourseBuilder(store)
+    # Ben's generic comment on Cy's post, then a newer link he reported: the report counts the report.
+    b.comment(course["ben"], "https://blog.example.com/cy/mlflow?replytocom=3#c7", status="reported",
+              substantive=None, score=None, reasons=[])  # fmt: skip
+    rows = coverage(store, "Test course", config).rows
+    report = {(r.reviewer, r.author): (r.status, r.comment_url) for row in rows for r in row.assigned_given}
+    lines = {(x.reviewer_key, x.author_key): (x.comment_status, x.comment_url) for x in review_lines(store)}
+    assert report == lines
+    assert report[course["ben"], course["cy"]][0] == "reported"
+
+
 # --- totals and renderings ---------------------------------------------------------------------
 
 

@@ -1,15 +1,17 @@
 """TA commands under /ta: coverage, audit, the review round, who is missing what, one student,
 exports, and account links. Only members with the TA role from bot.toml may use them: the cog's
-interaction check refuses everyone else, and every callback checks again (belt and braces), so a
-student gets an ephemeral refusal and never a TA's data.
+interaction check refuses everyone else, and every callback checks again (`ta_command`, belt and
+braces), so a student gets an ephemeral refusal and never a TA's data.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -141,6 +143,29 @@ def _file(text: str, name: str) -> discord.File:
     return discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
 
 
+_Callback = Callable[..., Awaitable[None]]
+
+
+def ta_command(*user_errors: type[Exception]) -> Callable[[_Callback], _Callback]:
+    """Wrap a /ta callback: refuse a non-TA (ephemerally, before any work), defer the answer
+    (ephemeral, "thinking"), and answer an error a TA can cause (`user_errors`) with its message."""
+
+    def wrap(callback: _Callback) -> _Callback:
+        @functools.wraps(callback)
+        async def guarded(cog: Ta, interaction: discord.Interaction, /, *args: Any, **kwargs: Any) -> None:
+            if await cog._refused(interaction):
+                return
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            try:
+                await callback(cog, interaction, *args, **kwargs)
+            except user_errors as exc:
+                await reply(interaction, str(exc))
+
+        return guarded
+
+    return wrap
+
+
 # the cog ---------------------------------------------------------------------------------------
 
 
@@ -191,10 +216,8 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
     # reports ---------------------------------------------------------------------------------
 
     @app_commands.command(name="coverage", description="Rubric coverage: a summary, with the CSV attached")
+    @ta_command()
     async def coverage(self, interaction: discord.Interaction) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         totals, text = await self.bot.db.run(_coverage, self.config)
         summary = [
             f"**Coverage: {self.config.course.name}**",
@@ -211,10 +234,8 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
         await reply(interaction, clip("\n".join(summary), 2000), file=_file(text, "coverage.csv"))
 
     @app_commands.command(name="export", description="CSV exports: coverage per student and every review")
+    @ta_command()
     async def export(self, interaction: discord.Interaction) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         _, cover = await self.bot.db.run(_coverage, self.config)
         reviews = await self.bot.db.run(_reviews_csv)
         await reply(
@@ -226,10 +247,8 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
     @app_commands.command(
         name="missing", description="Who lacks a post, who still owes comments, who is not linked"
     )
+    @ta_command()
     async def missing(self, interaction: discord.Interaction) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.bot.db.run(missing_report)
         await reply(interaction, embed=missing_embed(report), file=_file(report.to_csv(), "missing.csv"))
 
@@ -237,10 +256,8 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
         name="student", description="One student: post, rubric check, reviews, Discord link"
     )
     @app_commands.describe(student="Name or e-mail")
+    @ta_command()
     async def student(self, interaction: discord.Interaction, student: str) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         people = await self.bot.db.run(find_people, student, 25)
         if not people:
             await reply(interaction, f"No one on the roster matches {student!r}.")
@@ -257,10 +274,8 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
     # the audit -------------------------------------------------------------------------------
 
     @app_commands.command(name="audit", description="Run the audit now (sync, fetch, check, round update)")
+    @ta_command()
     async def audit(self, interaction: discord.Interaction) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         if self.bot.auditor.running:
             await reply(interaction, "An audit is running now; its summary will be posted in the TA channel.")
             return
@@ -273,13 +288,9 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
 
     @assign.command(name="preview", description="Compute a draft review round (replaces an earlier draft)")
     @app_commands.describe(seed="Another seed gives another draft (default: [assignment] seed)")
+    @ta_command(RoundError, Busy)
     async def assign_preview(self, interaction: discord.Interaction, seed: int | None = None) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        view = await self._round(interaction, "assign preview (Discord)", _preview, self.config, seed)
-        if view is None:
-            return
+        view = await self.bot.db.exclusive("assign preview (Discord)", _preview, self.config, seed)
         lines = [f"Draft round {view.round_id}: {len(view.pairs)} reviews, {view.k} each (seed {view.seed})."]
         lines += [f"relaxed {r.constraint}: {r.reason}" for r in view.relaxations]
         lines.append("Check the attached pairs, then `/ta assign publish`.")
@@ -290,13 +301,9 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
     @assign.command(
         name="publish", description="Publish the draft: pairs are frozen and every student gets a DM"
     )
+    @ta_command(RoundError, Busy)
     async def assign_publish(self, interaction: discord.Interaction) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        view = await self._round(interaction, "assign publish (Discord)", _publish, self.config)
-        if view is None:
-            return
+        view = await self.bot.db.exclusive("assign publish (Discord)", _publish, self.config)
         await reply(
             interaction,
             f"Round {view.round_id} published: {len(view.pairs)} reviews. Sending every "
@@ -307,23 +314,12 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
     @app_commands.command(
         name="reassign", description="Update the round: late posts, students who left, stalled reviews"
     )
+    @ta_command(RoundError, Busy)
     async def reassign(self, interaction: discord.Interaction) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await self._round(interaction, "assign update (Discord)", _update, self.config)
-        if report is None:
-            return
+        report = await self.bot.db.exclusive("assign update (Discord)", _update, self.config)
         await reply(interaction, clip("\n".join(report.reasons) or "Nothing to change.", 2000))
         if report.revisions:
             self.bot.spawn(self._announce("Round updated"), "announce-update")
-
-    async def _round(self, interaction: discord.Interaction, purpose: str, fn: Any, *args: Any) -> Any:
-        try:
-            return await self.bot.db.exclusive(purpose, fn, *args)
-        except (RoundError, Busy) as exc:
-            await reply(interaction, str(exc))
-            return None
 
     async def _announce(self, title: str) -> None:
         lines = await self.bot.announcer.announce_revisions()
@@ -332,10 +328,8 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
     # account links ---------------------------------------------------------------------------
 
     @link.command(name="list", description="Pending link requests, and how many students are linked")
+    @ta_command()
     async def link_list(self, interaction: discord.Interaction) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         requests = await self.bot.db.run(_pending)
         linked, total = await self.bot.db.run(_link_counts)
         lines = [f"{linked} of {total} students linked. Pending requests: {len(requests)}."]
@@ -344,15 +338,9 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
 
     @link.command(name="approve", description="Approve a link request after checking who asked")
     @app_commands.describe(request="The request number (see /ta link list)")
+    @ta_command(LinkError)
     async def link_approve(self, interaction: discord.Interaction, request: int) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            person = await self.bot.db.run(_approve, request, interaction.user.id)
-        except LinkError as exc:
-            await reply(interaction, str(exc))
-            return
+        person = await self.bot.db.run(_approve, request, interaction.user.id)
         await reply(
             interaction, f"Linked <@{person.discord_id}> to {person.name}. They get a DM with their reviews."
         )
@@ -362,15 +350,9 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
 
     @link.command(name="reject", description="Reject a link request")
     @app_commands.describe(request="The request number", reason="Told to the person who asked")
+    @ta_command(LinkError)
     async def link_reject(self, interaction: discord.Interaction, request: int, reason: str = "") -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            rejected = await self.bot.db.run(_reject, request, interaction.user.id, reason)
-        except LinkError as exc:
-            await reply(interaction, str(exc))
-            return
+        rejected = await self.bot.db.run(_reject, request, interaction.user.id, reason)
         await reply(interaction, f"Request #{request} rejected.")
         text = "Your request to link your Discord account to the course roster was not approved"
         self.bot.spawn(
@@ -384,24 +366,17 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
         name="code", description="A one-time link code for one student, to send via Canvas or e-mail"
     )
     @app_commands.describe(student="Name or e-mail")
+    @ta_command(LinkError)
     async def link_code(self, interaction: discord.Interaction, student: str) -> None:
-        if await self._refused(interaction):
+        person = await self._one_student(interaction, student)
+        if person is None:
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        people = await self.bot.db.run(find_people, student, 2)
-        if len(people) != 1:
-            await reply(interaction, "Name exactly one student (pick from the suggestions).")
-            return
-        try:
-            code = await self.bot.db.run(_issue, people[0].key, interaction.user.id)
-        except LinkError as exc:
-            await reply(interaction, str(exc))
-            return
+        code = await self.bot.db.run(_issue, person.key, interaction.user.id)
         await reply(
             interaction,
-            f"One-time code for {people[0].name} <{people[0].email}>: `{code}` (valid 14 days; "
+            f"One-time code for {person.name} <{person.email}>: `{code}` (valid 14 days; "
             "earlier codes stop working). Send it through Canvas or e-mail; they run "
-            f"`/link email:{people[0].email} code:{code}`.",
+            f"`/link email:{person.email} code:{code}`.",
         )
 
     link_code.autocomplete("student")(_student_choices)
@@ -409,10 +384,8 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
     @link.command(
         name="codes", description="Fresh one-time codes for every unlinked student (CSV for a mail merge)"
     )
+    @ta_command()
     async def link_codes(self, interaction: discord.Interaction) -> None:
-        if await self._refused(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         text = await self.bot.db.run(_issue_all, interaction.user.id)
         await reply(
             interaction,
@@ -423,22 +396,23 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
 
     @link.command(name="remove", description="Remove a student's Discord link (a mistake, a new account)")
     @app_commands.describe(student="Name or e-mail")
+    @ta_command(LinkError)
     async def link_remove(self, interaction: discord.Interaction, student: str) -> None:
-        if await self._refused(interaction):
+        person = await self._one_student(interaction, student)
+        if person is None:
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        people = await self.bot.db.run(find_people, student, 2)
-        if len(people) != 1:
-            await reply(interaction, "Name exactly one student (pick from the suggestions).")
-            return
-        try:
-            person = await self.bot.db.run(_unlink, people[0].key, interaction.user.id)
-        except LinkError as exc:
-            await reply(interaction, str(exc))
-            return
-        await reply(interaction, f"{person.name} is no longer linked to <@{person.discord_id}>.")
+        unlinked = await self.bot.db.run(_unlink, person.key, interaction.user.id)
+        await reply(interaction, f"{unlinked.name} is no longer linked to <@{unlinked.discord_id}>.")
 
     link_remove.autocomplete("student")(_student_choices)
+
+    async def _one_student(self, interaction: discord.Interaction, query: str) -> Person | None:
+        """The one roster person the query names; answers "name exactly one" when it is not one."""
+        people = await self.bot.db.run(find_people, query, 2)
+        if len(people) != 1:
+            await reply(interaction, "Name exactly one student (pick from the suggestions).")
+            return None
+        return people[0]
 
     async def _welcome(self, student_key: str, key: str) -> None:
         message = await self.bot.db.run(welcome_message, self.config, student_key, key)

@@ -46,6 +46,28 @@ async def test_every_ta_command_refuses_a_student(fake, bot, course, store: Stor
     assert after == before and not transport.dms, "a refused command does no work"
 
 
+async def test_every_ta_command_defers_and_answers_a_ta_ephemerally(fake, bot, course) -> None:  # type: ignore[no-untyped-def]
+    from bot.scheduler import AuditOutcome
+
+    bot.auditor.job = lambda config: AuditOutcome(ok=True, seconds=0.1, run_id=1, lines=[])
+    for command in ta_commands(bot):
+        interaction = fake.interaction(fake.ta())
+        await call(bot, command, interaction)
+        interaction.response.defer.assert_awaited_once_with(ephemeral=True, thinking=True)
+        assert fake.ephemeral(interaction), command.qualified_name
+    await fake.settle(bot)
+
+
+async def test_a_busy_database_is_answered_not_raised(fake, bot, course, store: Store) -> None:  # type: ignore[no-untyped-def]
+    from bot.locking import WriterLock
+
+    interaction = fake.interaction(fake.ta())
+    with WriterLock(store.path, "sync"):
+        await cog(bot).reassign.callback(cog(bot), interaction)
+    assert fake.text(interaction).startswith("another Reviewbot command is writing to this course (sync")
+    assert fake.ephemeral(interaction) and store.db["revisions"].count == 1, "nothing changed"
+
+
 async def test_the_cog_check_refuses_too(fake, bot, course) -> None:  # type: ignore[no-untyped-def]
     student = fake.interaction(fake.student("Ada"))
     assert await cog(bot).interaction_check(student) is False
