@@ -200,7 +200,7 @@ def weak_posts(shared: Path | None = None) -> list[Doc]:
                 paragraphs=paras,
                 labels=labels,
                 post=post,
-                group=row["file"],
+                group=row["repo"],  # one repository's documents share a fold
                 kind=row["kind"],
             )
         )

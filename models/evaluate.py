@@ -7,8 +7,13 @@ other folds (real and weak documents), and the held-out posts are judged. No par
 post is ever in training. Labels: `yes` counts as present, `no` as absent; `partial` is left out of
 precision/recall/F1 and reported on its own (how often it is called present, mean confidence).
 
-Paragraph level, on the weak corpus (../shared/corpus/weak, split by file into the same K folds),
+Paragraph level, on the weak corpus (../shared/corpus/weak, split by repository into the same K folds),
 against the heading-derived weak labels; the real posts' paragraph labels are reported too.
+
+Post level on the weak corpus too (held out the same way), against post labels derived from its
+person-labelled headings (a section is present when one of its headings was labelled so). These
+labels come from headings, which favours the heading rule where a heading says "Limitations", and
+tests it where a person read "What is still missing?" as one: supplementary, not the acceptance set.
 
 Baselines, in the same run and folds: a heading-keyword rule, and TF-IDF + logistic regression at
 post level (trained on the training folds' real posts, and a variant that also sees the weak posts'
@@ -42,6 +47,7 @@ from models.train import CACHE_DIR, K_FOLDS, PARAMS, folds, load_training, train
 
 METRICS_FILE = Path(__file__).resolve().parent / "metrics.json"
 SYSTEMS = ("ours", "heading_rule", "tfidf_lr", "tfidf_lr_weak")
+WEAK_SYSTEMS = ("ours", "heading_rule", "tfidf_lr_weak")  # tfidf_lr never sees a weak post
 
 
 def prf(pairs: Sequence[tuple[bool, bool]]) -> dict[str, float]:
@@ -184,8 +190,11 @@ def run(
     scores: dict[str, dict[int, dict[str, float]]] = {name: {} for name in SYSTEMS}
     real_probs: dict[int, np.ndarray] = {}
     weak_probs: dict[int, np.ndarray] = {}
+    weak_scores: dict[str, dict[int, dict[str, float]]] = {name: {} for name in WEAK_SYSTEMS}
     for i in real:
         scores["heading_rule"][i] = heading_rule(docs[i].article)
+    for i in weak:
+        weak_scores["heading_rule"][i] = heading_rule(docs[i].article)
     for fold in range(k):
         pool = [i for i in real + weak if fold_of[i] != fold]
         bundle = train_bundle(docs, matrices, pool, PARAMS)
@@ -193,12 +202,14 @@ def run(
             if fold_of[i] != fold:
                 continue
             probs = paragraph_probabilities(bundle, docs[i].paragraphs, matrices[i])
+            sections = sections_from_probabilities(docs[i].paragraphs, probs, bundle)
+            judged = {s: v.confidence for s, v in sections.items()}
             if docs[i].source == "weak":
                 weak_probs[i] = probs
+                weak_scores["ours"][i] = judged
                 continue
             real_probs[i] = probs
-            sections = sections_from_probabilities(docs[i].paragraphs, probs, bundle)
-            scores["ours"][i] = {s: v.confidence for s, v in sections.items()}
+            scores["ours"][i] = judged
         train_real = [i for i in real if fold_of[i] != fold]
         test_real = [i for i in real if fold_of[i] == fold]
         for name, train in (("tfidf_lr", train_real), ("tfidf_lr_weak", train_real + weak)):
@@ -206,6 +217,10 @@ def run(
             model = TfidfBaseline().fit([docs[i].article for i in train], [docs[i].post for i in train])
             for i, score in zip(test_real, model.predict([docs[i].article for i in test_real]), strict=True):
                 scores[name][i] = score
+            if name == "tfidf_lr_weak":
+                test_weak = [i for i in weak if fold_of[i] == fold]
+                predicted = model.predict([docs[i].article for i in test_weak])
+                weak_scores[name].update(zip(test_weak, predicted, strict=True))
         log(f"fold {fold + 1}/{k} done at {time.time() - started:.0f} s")
     metrics = {
         "date": dt.date.today().isoformat(),
@@ -217,6 +232,7 @@ def run(
         "real_posts": len(real),
         "weak_posts": len(weak),
         "post_level": {name: post_report(docs, scores[name]) for name in SYSTEMS},
+        "post_level_weak": {name: post_report(docs, weak_scores[name]) for name in WEAK_SYSTEMS},
         "paragraph_level_weak": paragraph_report(docs, weak_probs),
         "paragraph_level_real": paragraph_report(docs, real_probs),
         "seconds": round(time.time() - started, 1),
@@ -239,6 +255,21 @@ def format_tables(metrics: dict[str, object], demo: Sequence[dict[str, object]] 
                 f"{s:23s} {name:14s} {r['precision']:5.2f} {r['recall']:5.2f} {r['f1']:5.2f}  "
                 f"{r['tp']:2d} {r['fp']:2d} {r['fn']:2d}  {r['partial_called_present']}/{r['partial_n']}"
             )
+    if "post_level_weak" in metrics:
+        weak = metrics["post_level_weak"]
+        lines.append("")
+        lines.append(
+            f"Post level, weak corpus ({metrics['weak_posts']}), held out by the same folds; labels from "
+            "its person-labelled headings (supplementary)"
+        )
+        lines.append(f"{'section':23s} {'system':14s} {'P':>5s} {'R':>5s} {'F1':>5s}  tp fp fn")
+        for s in SECTIONS:
+            for name in WEAK_SYSTEMS:
+                r = weak[name][s]  # type: ignore[index]
+                lines.append(
+                    f"{s:23s} {name:14s} {r['precision']:5.2f} {r['recall']:5.2f} {r['f1']:5.2f}  "
+                    f"{r['tp']:2d} {r['fp']:2d} {r['fn']:2d}"
+                )
     lines.append("")
     lines.append("Calibration of our confidences (yes/no posts): Brier, ECE (5 bins)")
     for s in SECTIONS:
@@ -246,7 +277,7 @@ def format_tables(metrics: dict[str, object], demo: Sequence[dict[str, object]] 
         mistakes = ", ".join(r["mistakes"])
         lines.append(f"  {s:23s} brier {r['brier']:.3f}  ece {r['ece']:.3f}  mistakes: {mistakes}")
     for key, title in (
-        ("paragraph_level_weak", "Paragraph level, weak corpus (heading labels), split by file"),
+        ("paragraph_level_weak", "Paragraph level, weak corpus (heading labels), split by repository"),
         ("paragraph_level_real", "Paragraph level, real posts (team labels), out of fold"),
     ):
         para = metrics[key]

@@ -69,7 +69,8 @@ def load_training(shared: Path, cache_dir: Path | None = CACHE_DIR) -> tuple[lis
 
 def folds(docs: Sequence[Doc], k: int = K_FOLDS) -> list[int]:
     """A fold per document: real posts by group, dealt round-robin after sorting by label pattern
-    (so each fold sees a mix of yes/no/partial); weak posts round-robin by file; others -1."""
+    (so each fold sees a mix of yes/no/partial); weak posts by repository (a repository's documents
+    share vocabulary and templates, so they never straddle training and test); others -1."""
     out = [-1] * len(docs)
     groups: dict[str, list[int]] = {}
     for i, d in enumerate(docs):
@@ -79,9 +80,16 @@ def folds(docs: Sequence[Doc], k: int = K_FOLDS) -> list[int]:
     for n, g in enumerate(sorted(groups, key=lambda g: (pattern[g], g))):
         for i in groups[g]:
             out[i] = n % k
-    weak = [i for i, d in enumerate(docs) if d.source == "weak"]
-    for n, i in enumerate(weak):
-        out[i] = n % k
+    repos: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        if d.source == "weak":
+            repos.setdefault(d.group, []).append(i)
+    load = [0] * k
+    for repo in sorted(repos, key=lambda r: (-len(repos[r]), r)):  # largest first, to the lightest fold
+        fold = min(range(k), key=lambda f: (load[f], f))
+        load[fold] += len(repos[repo])
+        for i in repos[repo]:
+            out[i] = fold
     return out
 
 
