@@ -94,9 +94,15 @@ def test_check_warns_about_missing_ids(make_config) -> None:  # type: ignore[no-
 
 
 async def test_startup_registers_commands_once_and_starts_the_loops(config, store) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import datetime as dt
+
     from bot.discord.storage import Database
     from bot.store import utcnow
 
+    # the nightly audit half a day away, so the test never runs into it, whatever the clock says
+    away = (dt.datetime.now(config.course.tz) + dt.timedelta(hours=12)).strftime("%H:%M")
+    config = dataclasses.replace(config, schedule=dataclasses.replace(config.schedule, audit_time=away))
     store.db["audit_runs"].insert({"kind": "audit", "started_at": utcnow(), "status": "ok"})  # no catch-up
     for attempt in range(2):
         client = ReviewBot(config, database=Database(store.path))
