@@ -322,9 +322,12 @@ class _Merge:
 
     def _save_posts(self, student: str, found: list[_Claim], tool: str) -> None:
         distinct: dict[str, _Claim] = {}
+        topics: dict[str, str] = {}  # post key -> the Canvas topic that links to it, whichever claim wins
         for claim in found:
             distinct.pop(claim.link.key, None)
             distinct[claim.link.key] = claim  # the last claim in source order wins
+            if claim.record.discussion_url:
+                topics[claim.link.key] = claim.record.discussion_url
         chosen = list(distinct)[-1]
         if len(distinct) > 1:
             urls = ", ".join(c.link.url for c in distinct.values())
@@ -352,6 +355,8 @@ class _Merge:
             }
             if tool:
                 record["tool"] = tool
+            if key in topics:
+                record["discussion_url"] = topics[key]
             if not self.complete:  # a source is missing: add what is new, move nothing
                 if owner is not None:
                     record.pop("status")

@@ -1,12 +1,14 @@
 """Comment verification: find each assigned comment, check it is the right one, judge its substance.
 
 For every active review of the published round, the comments of the assigned post are listed through
-its platform's source (`scrapers.comments`), the links students reported (claim sheet, Discord
-`/comment`) are followed, and each comment is checked: written by the reviewer (roster name, e-mail,
-Discord and post handles, Canvas id), on the assigned post (a link to another post is a mismatch),
-by the comment deadline plus grace (late ones are kept, marked late), and not the same text as the
-student's other comment. The substance judge (models.comments) reads each new text once: verdicts
-are cached by (text hash, post, model version).
+its platform's source (`scrapers.comments`) and, when the post was announced in a Canvas topic that
+links out to it ("Blog: ..." pointing at Medium, WordPress, ...), the replies in that topic as well;
+the links students reported (claim sheet, Discord `/comment`) are followed, and each comment is
+checked: written by the reviewer (roster name, e-mail, Discord and post handles, Canvas id; a reply
+by the post's author is the author's, never a review), on the assigned post (a link to another post
+is a mismatch), by the comment deadline plus grace (late ones are kept, marked late), and not the
+same text as the student's other comment. The substance judge (models.comments) reads each new text
+once: verdicts are cached by (text hash, post, model version).
 
 Statuses: `found`; `missing` only when the post's whole comment list was read and holds nothing by
 the reviewer (a stalled review may then be handed on); `unverified` when it could not be checked
@@ -38,9 +40,19 @@ from bot.config import Config
 from bot.fetching import PostFetcher, fetch_policy
 from bot.snapshots import SnapshotStore
 from bot.store import Store, utcnow
-from scrapers.comments import Comment, CommentStep, Listing, link_plan, plan, points_at
+from scrapers.comments import (
+    Comment,
+    CommentStep,
+    Listing,
+    canvas_topic,
+    combine,
+    discussion_plan,
+    link_plan,
+    plan,
+    points_at,
+)
 from scrapers.comments import medium as medium_comments
-from scrapers.comments._util import page_url
+from scrapers.comments._util import host_of, page_url, path_key
 from scrapers.fetch import Fetcher
 from scrapers.urls import BadLink, normalise
 
@@ -221,6 +233,12 @@ def _platform_of(url: str) -> str:
         return "web"
 
 
+def _topic_key(url: str) -> str:
+    """A Canvas topic link, compared as host and path: an entry link (`/entries/31`, `#entry-31`)
+    names its topic."""
+    return f"{host_of(url)}{path_key(canvas_topic(url))}" if url else ""
+
+
 def _time(value: Any) -> dt.datetime | None:
     if not value or not isinstance(value, str):
         return None
@@ -268,6 +286,9 @@ class VerifyService:
             return report
         self.students = {s["key"]: s for s in self.store.rows("students")}
         self.posts = {p["key"]: p for p in self.store.rows("posts")}
+        self.topics = {  # a Canvas topic that links out to a post -> that post
+            _topic_key(p["discussion_url"]): k for k, p in self.posts.items() if p.get("discussion_url")
+        }
         current = {p["student_key"]: p for p in self.posts.values() if p["status"] == "current"}
         self.matcher = Matcher(identities(self.students.values(), self.posts.values()))
         reviews = self._reviews(rounds[0]["id"], current)
@@ -331,12 +352,13 @@ class VerifyService:
         # 1. list the comments of every assigned post, and of course posts that reported links name
         wanted: dict[str, dict[str, Any]] = {}
         for review in reviews:
-            if review.id not in medium_reviews and review.platform not in VIDEO_PLATFORMS:
+            has_own = review.id not in medium_reviews and review.platform not in VIDEO_PLATFORMS
+            if has_own or self._topic_of(review.post_key):
                 wanted.setdefault(review.post_key, self.posts.get(review.post_key) or self._bare_post(review))
         for row in other_rows:
-            key = _post_key(row["url"] or "")
+            key = self._post_of(row["url"] or "")
             post = self.posts.get(key)
-            if post is not None and post.get("platform") != "medium":
+            if post is not None and (post.get("platform") != "medium" or post.get("discussion_url")):
                 wanted.setdefault(key, post)
         medium_people = {r.reviewer for r in reviews if r.id in medium_reviews} | {
             r["reviewer_key"] for r in medium_rows
@@ -395,7 +417,10 @@ class VerifyService:
             if review.id in covered:
                 continue
             if review.id in medium_reviews:
-                outcome = self._medium_review(review, looks.get(review.reviewer, MediumLook()))
+                # a reply in the post's Canvas topic first (its author is a Canvas account), then Medium
+                outcome = self._review_outcome(review, self.listings.get(review.post_key))
+                if outcome is None:
+                    outcome = self._medium_review(review, looks.get(review.reviewer, MediumLook()))
             else:
                 outcome = self._review_outcome(review, self.listings.get(review.post_key))
             if outcome is None:
@@ -419,19 +444,28 @@ class VerifyService:
         return {"key": review.post_key, "url": review.url, "platform": review.platform}
 
     def _list_post(self, net: CommentFetcher, post: dict[str, Any]) -> Listing:
-        """The comments of one post (worker thread). Never raises."""
+        """The comments of one post, with the replies in its Canvas topic (worker thread). Never raises."""
         try:
-            page = self.snapshots.get(post.get("sha256") or "") if post.get("sha256") else None
-            steps = plan(
-                post["url"],
-                post.get("platform") or "web",
-                page,
-                post.get("snapshot_kind") or "",
-                github_api=self.settings.github_api,
-                wpcom_api=self.settings.wordpress_com_api,
-            )
+            platform = post.get("platform") or "web"
+            topic = discussion_plan(post.get("discussion_url") or "")
+            steps: list[CommentStep] = []
+            # Medium has no comment listing (see _look_medium); a video's are not on its page, and it is
+            # listed for a review only for its topic
+            if platform != "medium" and not (topic and platform in VIDEO_PLATFORMS):
+                page = self.snapshots.get(post.get("sha256") or "") if post.get("sha256") else None
+                steps = plan(
+                    post["url"],
+                    platform,
+                    page,
+                    post.get("snapshot_kind") or "",
+                    github_api=self.settings.github_api,
+                    wpcom_api=self.settings.wordpress_com_api,
+                )
+            own_urls = {step.url for step in steps}  # a topic that is the post itself is read once
+            topic = [step for step in topic if step.url not in own_urls]
+            if topic:
+                return combine(net.walk(steps) if steps else None, net.walk(topic))
             if not steps:  # nothing failed: this kind of post has no comments we can read
-                platform = post.get("platform") or "web"
                 return Listing(complete=False, notes=[f"no known way to read comments on a {platform} post"])
             return net.walk(steps)
         except Exception as exc:  # one odd post never stops the others
@@ -465,7 +499,7 @@ class VerifyService:
                     hit = next((c for c in listing.comments if points_at(link, c)), None)
                     if hit is not None:
                         return review, review.post_key, hit, listing
-        key = _post_key(link)
+        key = self._post_of(link)
         for review in mine:
             if key and key in review.keys:
                 return review, review.post_key, None, self.listings.get(review.post_key)
@@ -476,6 +510,25 @@ class VerifyService:
         return None
 
     # deciding --------------------------------------------------------------------------------------
+
+    def _topic_of(self, post_key: str) -> str:
+        """The Canvas topic that links out to a post ("" when none)."""
+        return (self.posts.get(post_key) or {}).get("discussion_url") or ""
+
+    def _post_of(self, link: str) -> str:
+        """The course post a link names: the post's own page, or a reply in its Canvas topic."""
+        key = _post_key(link)
+        if key in self.posts or not self.topics:
+            return key
+        return self.topics.get(_topic_key(link), key)
+
+    def _in_topic(self, review: Review, comment: Comment) -> bool:
+        """Whether a comment is a reply in the post's Canvas topic rather than on the post itself."""
+        return (
+            comment.platform == "canvas"
+            and review.platform != "canvas"
+            and bool(self._topic_of(review.post_key))
+        )
 
     def _mine(self, review: Review, listing: Listing | None) -> list[Comment]:
         if listing is None or not listing.ok:
@@ -503,14 +556,18 @@ class VerifyService:
         if mine:
             best, notes = self._best(mine)
             why = self.matcher.attribute(best, review.reviewer).reason
-            return Outcome("found", review.post_key, review.id, best, [f"found on the post, {why}", *notes])
+            where = "in the post's Canvas discussion" if self._in_topic(review, best) else "on the post"
+            return Outcome("found", review.post_key, review.id, best, [f"found {where}, {why}", *notes])
         if listing is not None and listing.ok and listing.complete:
             n = len(listing.comments)
+            where = "on the post"
+            if self._topic_of(review.post_key):
+                where = "on the post and in its Canvas discussion"
             return Outcome(
                 "missing",
                 review.post_key,
                 review.id,
-                reasons=[f"no comment by {self._name(review.reviewer)} among the {n} comments on the post"],
+                reasons=[f"no comment by {self._name(review.reviewer)} among the {n} comments {where}"],
             )
         return None  # could not look: nothing is written, nothing is failed
 

@@ -345,3 +345,10 @@ def m007_check_text_digest(db: Database) -> None:
     """The text digest each verdict was given for: a new snapshot with the same text reuses it."""
     db["checks"].add_column("text_sha256", str)  # type: ignore[union-attr]
     db["checks"].create_index(["post_key", "text_sha256", "model_version"])  # type: ignore[union-attr]
+
+
+@migrations()
+def m008_post_discussion(db: Database) -> None:
+    """The Canvas topic ("Blog: ...") that links out to each post: classmates' replies there are
+    comments on the post, read alongside its own platform's comments."""
+    db["posts"].add_column("discussion_url", str)  # type: ignore[union-attr]

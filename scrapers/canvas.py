@@ -182,15 +182,17 @@ def _read_topics(course, prefix: str, result: SourceResult) -> None:  # type: ig
             result.problems.append(SourceProblem("canvas", f"topic {title!r} has no author"))
             continue
         links = _links_in_html(getattr(topic, "message", "") or "")
-        # A topic that links out points at the post; otherwise the topic itself is the post.
-        link = links[0] if links else getattr(topic, "html_url", "")
+        topic_url = getattr(topic, "html_url", "") or ""
+        # A topic that links out points at the post, and classmates often reply in the topic, so it
+        # is kept with the claim; otherwise the topic itself is the post.
         result.claims.append(
             ClaimRecord(
                 student=f"canvas:{user_id}",
                 source="canvas discussion",
-                post_url=link,
+                post_url=links[0] if links else topic_url,
                 tool=title[len(prefix) :].strip(),
                 submitted_at=getattr(topic, "posted_at", "") or "",
+                discussion_url=topic_url if links and links[0] != topic_url else "",
             )
         )
 

@@ -35,6 +35,7 @@ class ClaimRecord:
     team: str = ""
     submitted_at: str = ""
     row: int | None = None  # the row number in a sheet, for messages
+    discussion_url: str = ""  # the Canvas topic that links out to the post: classmates reply there too
 
     @property
     def where(self) -> str:

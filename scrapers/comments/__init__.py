@@ -13,6 +13,11 @@ dev.to API, Canvas discussion view, utterances issue / giscus discussion found o
 the comments printed in the kept page. `link_plan` does the same for a link to one comment that is
 not on a known post (a github.com issue, a dev.to comment, any page). Medium has no comment API:
 see `scrapers.comments.medium`.
+
+A post that lives elsewhere but was announced in a Canvas topic ("Blog: ..." linking to Medium,
+WordPress, ...) has a second source: classmates reply in that topic. `discussion_plan` lists it, and
+`combine` joins it with what `plan` found; it is read in addition to the post's own source, not
+instead of it.
 """
 
 from __future__ import annotations
@@ -32,7 +37,9 @@ __all__ = [
     "anchor_of",
     "blogger",
     "canvas",
+    "combine",
     "devto",
+    "discussion_plan",
     "github",
     "html",
     "link_plan",
@@ -165,6 +172,28 @@ def link_plan(
         view = canvas.view_url(link)
         return [CommentStep(view, canvas.parser_for(""), "canvas_view", auth="canvas")] if view else []
     return [page_step(link, platform, github_api=github_api, wpcom_api=wpcom_api)]
+
+
+def discussion_plan(topic_url: str) -> list[CommentStep]:
+    """The fetch that lists the replies in the Canvas topic kept with a post hosted elsewhere: the
+    topic's full view, with the course token (sent to the course's Canvas host only)."""
+    view = canvas.view_url(canvas_topic(topic_url)) if topic_url else None
+    return [CommentStep(view, canvas.parser_for(""), "canvas_view", auth="canvas")] if view else []
+
+
+def combine(own: Listing | None, topic: Listing) -> Listing:
+    """A post's own comments (None: its platform has no source we can read, as Medium) and the replies
+    in its Canvas topic, as one listing: readable when either was read, complete only when both were
+    read in full, so nothing is called missing while one place could not be looked at."""
+    parts = [p for p in (own, topic) if p is not None]
+    read = [p for p in parts if p.ok]
+    return Listing(
+        comments=[c for p in read for c in p.comments],
+        complete=own is not None and all(p.ok and p.complete for p in parts),
+        ok=bool(read),
+        notes=[n for p in parts for n in p.notes],
+        source="+".join(p.source for p in read if p.source),
+    )
 
 
 def canvas_topic(link: str) -> str:

@@ -254,3 +254,39 @@ def test_a_crashing_reader_costs_only_its_source(course, store: Store) -> None: 
     assert report.failed_sources == ["broken"] and "unexpected RuntimeError: boom" in report.problems[0]
     assert store.get("students", "ada@x.edu") is not None
     assert store.last_run("sync")["status"] == "failed"
+
+
+def test_a_blog_topic_that_links_out_keeps_its_canvas_link(
+    httpserver, store: Store, tmp_path: Path, make_config
+) -> None:  # type: ignore[no-untyped-def]
+    """The post is the external link; the topic it was announced in stays with it, for its replies."""
+    fake = FakeCanvas()
+    fake.add_student(301, "Ada Park", "ada@x.edu")
+    fake.add_student(302, "Ben Ode", "ben@x.edu")
+    medium = "https://medium.com/@ada/feast-for-movies-1a2b3c4d5e6f"
+    fake.add_topic(301, "Ada Park", "Blog: Feast", f'<p>My post: <a href="{medium}">Feast</a></p>')
+    fake.add_topic(302, "Ben Ode", "Blog: MLflow", "<p>The whole post, written here on Canvas.</p>")
+    base = serve(httpserver, fake)
+    # the sheet names the same post (another spelling of the link): the sheet's claim wins, the topic stays
+    (tmp_path / "claims.csv").write_text(HEADER + f"t,ada@x.edu,Feast,{medium}?source=friends_link,,\n")
+    config = make_config(
+        sources={"canvas": {"url": base, "course_id": 110000000}, "sheet": {"path": "claims.csv"}}
+    )
+    env = {"CANVAS_TOKEN": "fake-canvas-token"}
+    assert not sync(config, store, env=env).failed_sources
+    ada = store.get("posts", "medium.com/p/1a2b3c4d5e6f")
+    assert (ada["source"], ada["status"]) == ("claim sheet", "current")
+    assert ada["discussion_url"] == f"{base}/courses/110000000/discussion_topics/1"
+    [ben] = store.rows("posts", "student_key = 'canvas:302'")
+    assert ben["url"].endswith("/discussion_topics/2")  # the topic is the post...
+    assert ben["discussion_url"] is None  # ...not a second place to look
+
+    before = snapshot_tables(store)
+    changes = store.db.conn.total_changes
+    assert sync(config, store, env=env).changed == 0
+    assert snapshot_tables(store) == before
+    assert store.db.conn.total_changes - changes == 2, "only the run log is written (start, finish)"
+
+    fake.forbidden = True  # Canvas unreachable: the sheet alone does not drop the topic link
+    assert sync(config, store, env=env).failed_sources == ["canvas"]
+    assert store.get("posts", "medium.com/p/1a2b3c4d5e6f")["discussion_url"] == ada["discussion_url"]

@@ -1,5 +1,6 @@
 """Comment verification over loopback: found, missing, unverified, late, mismatched, duplicates, Medium,
-idempotence, an isolated failure, and the sample course end to end. The judge is a small fake with
+replies in the Canvas topic of a post hosted elsewhere, idempotence, an isolated failure, and the
+sample course end to end. The judge is a small fake with
 the real judge's methods, so these tests do not depend on the model."""
 
 from __future__ import annotations
@@ -7,13 +8,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from fakes.canvas import FakeCanvas, serve
 from fakes.shared import shared_path
 from helpers import snapshot_tables
+from pytest_httpserver import HTTPServer
 
 from bot.config import Config, RosterSource, SheetSource, SourcesConfig
 from bot.demo.server import CourseServer, course_files
@@ -771,3 +775,142 @@ def test_discord_report_then_reviews_and_the_ta_report(httpserver, store: Store,
     unasked = [r for r in row.reviews_given if not r.assigned]
     assert [(r.status, r.on_time, r.substantive) for r in assigned] == [("found", False, True)]
     assert [(r.status, r.author_name) for r in unasked] == [("found", "Cy Lindqvist")]
+
+
+# --- replies in the Canvas topic of a post hosted elsewhere ----------------------------------------
+
+COURSE_ID = 110000000
+TOKEN = {"CANVAS_TOKEN": "fake-canvas-token"}
+BEN_MEDIUM = f"https://medium.com/@ben.okafor/feast-for-movies-{POST_ID}"
+
+
+@dataclass
+class TopicCourse:
+    """A Canvas course synced from the fake Canvas: Ben's "Blog:" topic (1) links to his Medium post,
+    Dee's (2) to her own site on another host. Ana reviews Ben's post, Cy reviews Dee's."""
+
+    fake: FakeCanvas
+    config: Config
+    base: str
+    site: HTTPServer
+    ben: str
+    dee: str
+    ana_on_ben: int
+    cy_on_dee: int
+
+    def topic(self, number: int) -> str:
+        return f"{self.base}/courses/{COURSE_ID}/discussion_topics/{number}"
+
+
+@pytest.fixture
+def site() -> Iterator[HTTPServer]:
+    """Another loopback host (another port, so another host for credentials): Dee's own blog."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def topics(httpserver, site: HTTPServer, store: Store, make_config, tmp_path: Path) -> TopicCourse:  # type: ignore[no-untyped-def]
+    fake = FakeCanvas()
+    for user_id, name in ((301, "Ana Rivera"), (302, "Ben Okafor"), (303, "Cy Lindqvist"), (304, "Dee Chen")):
+        fake.add_student(user_id, name, f"{name.split()[0].lower()}@example.edu")
+    dee_url = site.url_for("/dee/dvc")
+    fake.add_topic(302, "Ben Okafor", "Blog: Feast", f'<p>My post: <a href="{BEN_MEDIUM}">Feast</a></p>')
+    fake.add_topic(304, "Dee Chen", "Blog: DVC", f"<p>Read it at {dee_url}</p>")
+    site.expect_request("/dee/dvc").respond_with_data(comment_page("DVC", []), content_type="text/html")
+    base = serve(httpserver, fake)
+    config = make_config(
+        storage={"snapshots": str(tmp_path / "snapshots")},
+        thresholds={"comment_grace_hours": 12},
+        sources={"canvas": {"url": base, "course_id": COURSE_ID}},
+    )
+    assert not sync(config, store, env=TOKEN).failed_sources
+    ben, dee = f"medium.com/p/{POST_ID}", normalise(dee_url, loopback_ok=True).key
+    assert store.get("posts", ben)["discussion_url"] == f"{base}/courses/{COURSE_ID}/discussion_topics/1"
+    ana_on_ben, cy_on_dee = publish(
+        store, [("canvas:301", "canvas:302", ben), ("canvas:303", "canvas:304", dee)]
+    )
+    return TopicCourse(fake, config, base, site, ben, dee, ana_on_ben, cy_on_dee)
+
+
+def no_token_left_the_course(course: TopicCourse) -> bool:
+    return all("Authorization" not in request.headers for request, _ in course.site.log)
+
+
+def test_a_reply_in_the_topic_of_a_medium_post_is_found(store: Store, topics: TopicCourse) -> None:
+    topics.fake.add_reply(1, 301, "Ana Rivera", f"<p>{SUBSTANTIVE}</p>", at=ON_TIME)
+    topics.fake.add_reply(1, 302, "Ben Okafor", "<p>Thanks! A week it is, then.</p>", at=ON_TIME, parent=1)
+    report = verify(store, topics.config, env=TOKEN)
+    row = of(store, topics.ana_on_ben)
+    assert (row["status"], row["source"], row["author"], row["late"]) == ("found", "canvas", "Ana Rivera", 0)
+    assert row["url"] == topics.topic(1) + "#entry-1" and row["text"] == SUBSTANTIVE
+    assert "found in the post's Canvas discussion, by Ana Rivera (same Canvas account)" in reasons(row)
+    assert row["score"] is not None and report.found == 1
+    view = f"/api/v1/courses/{COURSE_ID}/discussion_topics/1/view?"
+    assert view in topics.fake.requests  # the fake answers 401 without the course's token
+    assert not any(r["text"] and "A week it is" in r["text"] for r in rows(store).values()), (
+        "the author's own reply"
+    )
+    before = snapshot_tables(store)
+    again = verify(store, topics.config, env=TOKEN)
+    assert snapshot_tables(store) == before and again.judged == 0 and again.counts == report.counts
+
+
+def test_the_topic_is_read_alongside_the_posts_own_comments(store: Store, topics: TopicCourse) -> None:
+    topics.fake.add_reply(2, 303, "Cy Lindqvist", f"<p>{SUBSTANTIVE_2}</p>", at=IN_GRACE)
+    verify(store, topics.config, env=TOKEN)
+    row = of(store, topics.cy_on_dee)
+    assert (row["status"], row["url"]) == ("found", topics.topic(2) + "#entry-1")
+    assert "within the 12-hour grace period" in reasons(row)
+    assert [r.path for r, _ in topics.site.log] == ["/dee/dvc"]  # her page was read too...
+    assert no_token_left_the_course(topics)  # ...without the course's token
+
+
+def test_replies_by_the_author_or_someone_not_assigned_do_not_count(
+    store: Store, topics: TopicCourse
+) -> None:
+    topics.fake.add_reply(2, 304, "Dee Chen", f"<p>{SUBSTANTIVE} (a note to my readers)</p>", at=ON_TIME)
+    topics.fake.add_reply(2, 301, "Ana Rivera", f"<p>{SUBSTANTIVE_2}</p>", at=ON_TIME)  # not assigned Dee
+    topics.fake.add_reply(1, 303, "Cy Lindqvist", f"<p>{SUBSTANTIVE}</p>", at=ON_TIME)  # not assigned Ben
+    report = verify(store, topics.config, env=TOKEN)
+    row = of(store, topics.cy_on_dee)
+    assert (row["status"], row["text"]) == ("missing", None)  # her page and her topic were both read
+    assert reasons(row) == (
+        "no comment by Cy Lindqvist among the 2 comments on the post and in its Canvas discussion"
+    )
+    assert list(store.rows("comments", "assignment_id = ?", [topics.ana_on_ben])) == []
+    assert report.unchecked == 1  # Ana's review: Medium itself could not be looked at, so no verdict
+    assert len(rows(store)) == 1 and no_token_left_the_course(topics)
+
+
+def test_reported_links_to_topic_replies(store: Store, topics: TopicCourse) -> None:
+    topics.fake.add_reply(1, 301, "Ana Rivera", f"<p>{SUBSTANTIVE}</p>", at=ON_TIME)  # entry 1
+    topics.fake.add_reply(1, 303, "Cy Lindqvist", "<p>Nice post!</p>", at=ON_TIME)  # entry 2
+    topics.fake.add_reply(2, 301, "Ana Rivera", f"<p>{SUBSTANTIVE_2}</p>", at=ON_TIME)  # entry 3
+    wrong = report_link(store, "canvas:301", 1, topics.topic(1) + "/entries/2")  # Cy's, not hers
+    elsewhere = report_link(store, "canvas:301", 2, topics.topic(2) + "#entry-3")  # on Dee's post
+    report = verify(store, topics.config, env=TOKEN)
+    first, second = rows(store)[wrong], rows(store)[elsewhere]
+    assert (first["status"], first["assignment_id"], first["text"]) == (
+        "found",
+        topics.ana_on_ben,
+        SUBSTANTIVE,
+    )
+    assert "written by Cy Lindqvist" in reasons(first) and "own comment was found on the post" in reasons(
+        first
+    )
+    assert (second["status"], second["assignment_id"], second["post_key"]) == ("found", None, topics.dee)
+    assert "not on a post assigned to this student (assigned: Ben Okafor's post)" in reasons(second)
+    assert report.mismatched == 2 and len(rows(store)) == 3  # the third: Cy's review of Dee, missing
+
+
+def test_an_unreadable_topic_is_never_taken_for_a_missing_comment(store: Store, topics: TopicCourse) -> None:
+    topics.fake.add_reply(1, 301, "Ana Rivera", f"<p>{SUBSTANTIVE}</p>", at=ON_TIME)
+    report = verify(store, topics.config, env={})  # no token: Canvas refuses the topics
+    assert rows(store) == {} and report.unchecked == 2
+    assert any("Canvas discussion: not public" in e for e in report.errors)
+    assert no_token_left_the_course(topics)

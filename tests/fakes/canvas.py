@@ -3,7 +3,10 @@
 Its answers are built from HTTP exchanges recorded against a real Canvas
 (../shared/fixtures/platforms/canvas/recorded): the course, users with enrollments and
 submissions keep the recorded shapes; only ids, names and links are added for our course.
-Pagination follows Canvas: a `Link` header built from the client's own base URL.
+A topic's full view (`/discussion_topics/:t/view`) takes its shape from canvasapi's recorded
+fixtures beside them (the view with its participants, entries as the entry list gives them).
+Pagination follows Canvas: a `Link` header built from the client's own base URL; a topic's
+`html_url` is on the host the client asked, as a real Canvas's is.
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ def recorded(name: str) -> Any:
     return json.loads(exchange["response_body"])
 
 
+def canvasapi_fixture(name: str, method: str) -> Any:
+    """The answer canvasapi's own test fixtures give for one method (`course.json`, `get_full_...`)."""
+    fixtures = json.loads(
+        shared_path("fixtures", "platforms", "canvas", f"canvasapi_{name}.json").read_text()
+    )
+    return fixtures[method]["data"]
+
+
 @dataclass
 class FakeCanvas:
     """State of the fake: a course with people, one assignment's submissions, discussion topics."""
@@ -39,6 +50,7 @@ class FakeCanvas:
     users: list[dict] = field(default_factory=list)
     submissions: list[dict] = field(default_factory=list)
     topics: list[dict] = field(default_factory=list)
+    entries: dict[int, list[dict]] = field(default_factory=dict)  # topic id -> its top-level entries
     forbidden: bool = False
     throttle: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
@@ -55,6 +67,9 @@ class FakeCanvas:
             u for u in self.users if u["enrollments"][0]["type"] == "StudentEnrollment"
         )
         self.assignment = recorded("courses/110000000/assignments%3Fper_page=95_GET.httpex.json")[0]
+        self._view_shape = canvasapi_fixture("course", "get_full_discussion_topic")
+        self._entry_shape = canvasapi_fixture("discussion_topic", "list_topic_entries")[0]
+        self._entry_time = canvasapi_fixture("discussion_topic", "post_entry")["created_at"]
 
     # building the course ------------------------------------------------------------------
 
@@ -102,7 +117,48 @@ class FakeCanvas:
             "discussion_type": "threaded",
         }
         self.topics.append(topic)
+        self.entries[topic_id] = []
         return topic
+
+    def add_reply(
+        self, topic_id: int, user_id: int, name: str, message: str, *, at: str = "", parent: int | None = None
+    ) -> dict:
+        """A reply in a topic: a top-level entry, or a reply to entry `parent`."""
+        entry = copy.deepcopy(self._entry_shape)
+        entry_id = 1 + sum(1 for t in self.entries for _ in self._walk(t))  # ids are Canvas-wide
+        entry.update(
+            id=entry_id,
+            user_id=user_id,
+            user_name=name,
+            message=message,
+            created_at=at or self._entry_time,
+            updated_at=at or self._entry_time,
+            parent_id=parent,
+            replies=[],
+        )
+        if parent is None:
+            self.entries[topic_id].append(entry)
+        else:
+            next(e for e in self._walk(topic_id) if e["id"] == parent)["replies"].append(entry)
+        return entry
+
+    def _walk(self, topic_id: int):  # type: ignore[no-untyped-def]
+        stack = list(self.entries[topic_id])
+        while stack:
+            entry = stack.pop()
+            yield entry
+            stack.extend(entry["replies"])
+
+    def view(self, topic_id: int) -> dict:
+        """The topic's full view: nested entries, and each writer once among the participants."""
+        people = {e["user_id"]: e["user_name"] for e in self._walk(topic_id)}
+        view = copy.deepcopy(self._view_shape)
+        view.update(
+            id=topic_id,
+            view=copy.deepcopy(self.entries[topic_id]),
+            participants=[{"id": uid, "display_name": name} for uid, name in sorted(people.items())],
+        )
+        return view
 
     # serving ------------------------------------------------------------------------------
 
@@ -127,14 +183,19 @@ class FakeCanvas:
             )
         path = request.path.removeprefix("/api/v1/")
         course = f"courses/{self.course_id}"
+        host = request.host_url.rstrip("/")
         routes = {
             course: lambda: self.course,
             f"{course}/users": lambda: self.users,
             f"{course}/search_users": lambda: self.users,
             f"{course}/assignments/{self.assignment_id}": lambda: self.assignment,
             f"{course}/assignments/{self.assignment_id}/submissions": lambda: self.submissions,
-            f"{course}/discussion_topics": lambda: self.topics,
+            f"{course}/discussion_topics": lambda: [
+                dict(t, html_url=f"{host}/{course}/discussion_topics/{t['id']}") for t in self.topics
+            ],
         }
+        for topic in self.topics:
+            routes[f"{course}/discussion_topics/{topic['id']}/view"] = lambda t=topic["id"]: self.view(t)
         if path not in routes:
             return _json({"errors": [{"message": "The specified resource does not exist."}]}, 404)
         data = routes[path]()

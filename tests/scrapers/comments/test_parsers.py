@@ -12,7 +12,9 @@ from scrapers.comments import (
     anchor_of,
     blogger,
     canvas,
+    combine,
     devto,
+    discussion_plan,
     github,
     html,
     link_plan,
@@ -22,7 +24,7 @@ from scrapers.comments import (
     wordpress,
 )
 from scrapers.comments._util import page_url
-from scrapers.comments.model import Comment
+from scrapers.comments.model import Comment, Listing
 
 FRONTITY_POST = "https://test.frontity.org/2016/the-beauties-of-gullfoss/"
 LEMIRE = "https://lemire.me/blog/2019/08/02/json-parsing-simdjson-vs-json-for-modern-c/"
@@ -479,6 +481,52 @@ def test_canvas_full_view_recorded(payload) -> None:
 )
 def test_canvas_view_url(url: str, expected: str | None) -> None:
     assert canvas.view_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "https://canvas.example.edu/courses/1/discussion_topics/4",
+        "https://canvas.example.edu/courses/1/discussion_topics/4/",
+        "https://canvas.example.edu/courses/1/discussion_topics/4?module_item_id=9",
+    ],
+)
+def test_discussion_plan_reads_the_whole_topic(build, topic: str) -> None:
+    [step] = discussion_plan(topic)
+    assert step.url == "https://canvas.example.edu/api/v1/courses/1/discussion_topics/4/view"
+    assert (step.kind, step.auth) == ("canvas_view", "canvas")  # the course token, to Canvas only
+    listing = step.parse(build.canvas_view(), step.url)
+    assert [c.id for c in listing.comments] == ["1", "5", "6", "2"]  # every reply, not one entry's
+
+
+@pytest.mark.parametrize("topic", ["", "https://medium.com/@ana/feast-1a2b3c4d5e6f"])
+def test_no_discussion_plan_without_a_canvas_topic(topic: str) -> None:
+    assert discussion_plan(topic) == []
+
+
+def _listing(*ids: str, ok: bool = True, complete: bool = True, note: str = "") -> Listing:
+    comments = [Comment("web", i) for i in ids]
+    return Listing(comments=comments if ok else [], ok=ok, complete=complete, notes=[note] if note else [])
+
+
+@pytest.mark.parametrize(
+    ("own", "topic", "ids", "ok", "complete"),
+    [
+        (_listing("c1"), _listing("e1"), ["c1", "e1"], True, True),  # both read in full
+        (_listing("c1", complete=False), _listing("e1"), ["c1", "e1"], True, False),
+        (_listing(ok=False, note="HTTP 500"), _listing("e1"), ["e1"], True, False),  # one place unread
+        (_listing("c1"), _listing(ok=False, note="401"), ["c1"], True, False),
+        (None, _listing("e1"), ["e1"], True, False),  # Medium: its responses are never all listed
+        (None, _listing(ok=False, note="401"), [], False, False),
+        (_listing(ok=False), _listing(ok=False), [], False, False),
+    ],
+)
+def test_combine_a_post_and_its_topic(
+    own: Listing | None, topic: Listing, ids: list[str], ok: bool, complete: bool
+) -> None:
+    joined = combine(own, topic)
+    assert ([c.id for c in joined.comments], joined.ok, joined.complete) == (ids, ok, complete)
+    assert joined.notes == [n for p in (own, topic) if p is not None for n in p.notes]
 
 
 # --- Medium ---------------------------------------------------------------------------------------

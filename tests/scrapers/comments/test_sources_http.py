@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from bot.comment_fetch import CommentFetcher, Credentials
-from scrapers.comments import plan
+from scrapers.comments import combine, discussion_plan, plan
 from scrapers.fetch import Fetcher, FetchPolicy
 
 PLENTY_PATH = "/2017/05/strong-beautiful-pamela-reif-rezension.html"
@@ -210,6 +210,40 @@ def test_canvas_discussion_with_the_course_token(httpserver, build) -> None:  # 
     assert not elsewhere.ok
     assert elsewhere.notes == ["Canvas discussion: not public: login wall or access denied (HTTP 401)"]
     assert "Authorization" not in httpserver.log[-1][0].headers  # not the course's host: no token
+
+
+def test_a_post_elsewhere_and_its_canvas_topic(httpserver, other_server, build) -> None:  # type: ignore[no-untyped-def]
+    """A post on the student's own site and the Canvas topic that links to it: both are read, and the
+    course token goes to the course's Canvas host only, never to the student's site."""
+
+    def view(request: Request) -> Response:
+        if request.headers.get("Authorization") != "Bearer canvas-secret":
+            return Response('{"errors": [{"message": "unauthorized"}]}', status=401)
+        return Response(build.canvas_view(), content_type="application/json")
+
+    httpserver.expect_request("/api/v1/courses/1/discussion_topics/1/view").respond_with_handler(view)
+    comments = (
+        "<section id='comments'><div class='comment' id='comment-9'>"
+        "<span class='comment-author'>Ana Rivera</span><p>Which TTL did you pick?</p></div></section>"
+    )
+    other_server.expect_request("/feast").respond_with_data(
+        f"<html><body><article><p>Feast.</p></article>{comments}</body></html>", content_type="text/html"
+    )
+    host = httpserver.url_for("/").split("/")[2]
+    net = walker(canvas_host=host, canvas_token="canvas-secret")
+    own = net.walk(plan(other_server.url_for("/feast"), "web"))
+    topic = net.walk(discussion_plan(httpserver.url_for("/courses/1/discussion_topics/1")))
+    joined = combine(own, topic)
+    assert joined.ok and joined.complete
+    assert [(c.platform, c.author) for c in joined.comments] == [
+        ("web", "Ana Rivera"),
+        ("canvas", "John Doe"),
+        ("canvas", "John Smith"),
+        ("canvas", "John Doe"),
+        ("canvas", "John Smith"),
+    ]
+    [(page, _)] = other_server.log
+    assert "Authorization" not in page.headers
 
 
 def test_a_failing_source_is_named_and_the_next_one_tried(httpserver) -> None:  # type: ignore[no-untyped-def]
