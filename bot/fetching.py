@@ -284,4 +284,3 @@ class PostFetcher:
             previous = self.article_of(post)
             before = previous.text_sha256 if previous is not None else ""
         return before != article.text_sha256
-

@@ -25,7 +25,7 @@ from urllib.parse import quote, urlsplit
 
 from bot.config import Config
 from bot.review_match import match_comments
-from bot.store import Store, utcnow
+from bot.store import Store, parse_time, utcnow
 
 SECTIONS = ("problem", "movie_example", "strengths_limitations")
 SECTION_LABELS = {
@@ -513,17 +513,6 @@ def _json_list(value: Any) -> list[Any]:
 
 def _dedupe(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-def parse_time(value: Any) -> dt.datetime | None:
-    """An ISO 8601 time from the store as an aware datetime (naive values are UTC)."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _show(moment: dt.datetime) -> str:

@@ -20,6 +20,18 @@ def utcnow() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def parse_time(value: Any) -> dt.datetime | None:
+    """An ISO 8601 time from the store (or a source) as an aware datetime; naive values are UTC,
+    anything else is None."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 @dataclass
 class RunLog:
     """Counts and errors collected while a sync or audit runs."""

@@ -38,8 +38,9 @@ from bot.comment_fetch import CommentFetcher, Credentials
 from bot.comment_match import Matcher, identities
 from bot.config import Config
 from bot.fetching import PostFetcher, fetch_policy
+from bot.review_match import post_key_of
 from bot.snapshots import SnapshotStore
-from bot.store import Store, utcnow
+from bot.store import Store, parse_time, utcnow
 from scrapers.comments import (
     Comment,
     CommentStep,
@@ -219,13 +220,6 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _post_key(url: str) -> str:
-    try:
-        return normalise(page_url(url), loopback_ok=True).key
-    except BadLink:
-        return ""
-
-
 def _platform_of(url: str) -> str:
     try:
         return normalise(page_url(url), loopback_ok=True).platform
@@ -237,16 +231,6 @@ def _topic_key(url: str) -> str:
     """A Canvas topic link, compared as host and path: an entry link (`/entries/31`, `#entry-31`)
     names its topic."""
     return f"{host_of(url)}{path_key(canvas_topic(url))}" if url else ""
-
-
-def _time(value: Any) -> dt.datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 class VerifyService:
@@ -393,7 +377,7 @@ class VerifyService:
                 }
                 for page, future in futures.items():
                     listing = future.result()
-                    key = _post_key(page)
+                    key = post_key_of(page)
                     for row in elsewhere[page]:
                         hit = next((c for c in listing.comments if points_at(row["url"], c)), None)
                         placed[row["id"]] = (None, key, hit, listing)
@@ -517,7 +501,7 @@ class VerifyService:
 
     def _post_of(self, link: str) -> str:
         """The course post a link names: the post's own page, or a reply in its Canvas topic."""
-        key = _post_key(link)
+        key = post_key_of(link)
         if key in self.posts or not self.topics:
             return key
         return self.topics.get(_topic_key(link), key)
@@ -542,7 +526,7 @@ class VerifyService:
         due = self._due()
 
         def rank(c: Comment) -> tuple[int, int, str]:
-            posted = _time(c.posted_at)
+            posted = parse_time(c.posted_at)
             on_time = 1 if posted is None or posted <= due else 0
             return (on_time, len(c.text), c.id)
 
@@ -822,7 +806,7 @@ class VerifyService:
         reasons.append(SELF_REPORTED)
         return Outcome(
             "unverified",
-            guess.post_key if guess else _post_key(link),
+            guess.post_key if guess else post_key_of(link),
             guess.id if guess else None,
             item,
             reasons,
@@ -861,7 +845,7 @@ class VerifyService:
             comment = outcome.comment
             if comment is None:
                 continue
-            posted = _time(comment.posted_at)
+            posted = parse_time(comment.posted_at)
             if outcome.status in ("found", "unverified"):
                 if posted is None:
                     outcome.reasons.append("no date shown for it: lateness not checked")
@@ -893,7 +877,11 @@ class VerifyService:
                         this.reasons.append(
                             f"same text as the student's comment on {self._show(that.post_key)}"
                         )
-                    later = second if (_time(b.posted_at) or due) >= (_time(a.posted_at) or due) else first
+                    later = (
+                        second
+                        if (parse_time(b.posted_at) or due) >= (parse_time(a.posted_at) or due)
+                        else first
+                    )
                     later.reasons.append("counted once: the same text was posted on two posts")
                     later.judge_post = "duplicate"
                     report.duplicates += 1

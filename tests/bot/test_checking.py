@@ -99,6 +99,7 @@ def test_a_post_is_classified_once_per_text(httpserver, course, store: Store) ->
     assert set(sections) == {"problem", "movie_example", "strengths_limitations"}
     assert sections["problem"]["evidence"].startswith("Rewritten after the deadline"), "from the edit"
 
+
 def test_a_post_without_its_snapshot_is_skipped(httpserver, course, store: Store) -> None:  # type: ignore[no-untyped-def]
     add_post(store, serve(httpserver, [POST.format(problem=PROBLEM, extra="")]))
     fetch(store, course)

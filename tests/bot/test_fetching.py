@@ -129,7 +129,7 @@ def test_new_comments_on_the_page_are_not_an_edit(httpserver, course, store: Sto
         [
             body,
             body.replace(b"</body>", b'<section id="comments"><p>Great post, Jo!</p></section></body>'),
-            body.replace(b"</body>", b'<script>var claps = 42;</script></body>'),
+            body.replace(b"</body>", b"<script>var claps = 42;</script></body>"),
         ]
     )
     httpserver.expect_request("/post").respond_with_handler(
