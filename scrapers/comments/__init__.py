@@ -28,6 +28,7 @@ from scrapers.comments import blogger, canvas, devto, github, html, medium, word
 from scrapers.comments._util import fragment_of, host_of, page_url, path_key
 from scrapers.comments.model import Comment, CommentSourceError, CommentStep, Listing
 from scrapers.platforms._common import to_text
+from scrapers.platforms.github import pages_url as github_pages_url
 
 __all__ = [
     "Comment",
@@ -70,14 +71,20 @@ def plan(
     page: bytes | None = None,
     page_kind: str = "",
     *,
+    read_at: str = "",
     github_api: str = github.GITHUB_API,
     wpcom_api: str = wordpress.WPCOM_API,
 ) -> list[CommentStep]:
     """The fetches that list a post's comments, best first. `page` is the post's kept snapshot (from
-    the fetch step of kind `page_kind`): ids and comment widgets are read from it, and when it is a
-    page its printed comments are the last alternative (no fetch)."""
+    the fetch step of kind `page_kind`, read at `read_at`): ids and comment widgets are read from
+    it, and when it is a page its printed comments are the last alternative (no fetch). A comment
+    widget maps the address the page was read at (a repository's Pages site, not the repository
+    link the student gave) to its discussion."""
     steps: list[CommentStep] = []
     is_html = _is_html(page, page_kind)
+    if not read_at and page_kind == "github_pages_html":
+        read_at = github_pages_url(post_url) or ""
+    address = read_at or post_url
     if platform == "canvas":
         view = canvas.view_url(post_url)
         if view:
@@ -108,12 +115,12 @@ def plan(
             if url:
                 steps.append(CommentStep(url, devto.parse_comments, "devto_api"))
         if is_html:
-            for widget in github.widgets(page, post_url):
+            for widget in github.widgets(page, address):
                 if widget.kind == "utterances":
                     steps.extend(github.utterances_steps(widget, github_api))
                 else:
                     steps.extend(github.giscus_steps(widget, github_api))
-            steps.append(CommentStep(post_url, html.parse_page, "html", data=page))
+            steps.append(CommentStep(address, html.parse_page, "html", data=page))
     elif platform == "devto":
         api = devto_article_api(post_url)
         if api:

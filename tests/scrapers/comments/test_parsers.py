@@ -403,6 +403,25 @@ def test_utterances_plan_searches_then_lists(payload, build) -> None:
     assert none.comments == [] and none.complete and not none.follow  # no issue yet: nobody commented
 
 
+@pytest.mark.parametrize(
+    ("term", "search"),
+    [("pathname", "%22blog%2F%22"), ("url", "%22https%3A%2F%2Fada.github.io%2Fblog%2F%22")],
+)
+def test_a_repository_link_read_on_its_pages_site_maps_the_site_address(term: str, search: str) -> None:
+    """The student gave github.com/ada/blog; the post (and its utterances widget) came from the Pages
+    site, so the widget's discussion is the one of https://ada.github.io/blog/."""
+    page = (
+        b'<html><body><p>Post.</p><script src="https://utteranc.es/client.js" repo="ada/blog" '
+        b'issue-term="' + term.encode() + b'"></script></body></html>'
+    )
+    steps = plan(
+        "https://github.com/ada/blog", "github", page, "github_pages_html", github_api="http://api.test"
+    )
+    assert [s.kind for s in steps] == ["github_search", "html"]
+    assert steps[0].url.startswith(f"http://api.test/search/issues?q={search}%20repo%3Aada%2Fblog")
+    assert steps[1].url == "https://ada.github.io/blog/", "printed comments belong to the page read"
+
+
 def test_giscus_plan_needs_a_token() -> None:
     page = (
         b'<html><body><script src="https://giscus.app/client.js" data-repo="ana/blog" '
