@@ -74,14 +74,15 @@ class CheckService:
         reader = PostFetcher(self.store, self.config)
         tools = {s["key"]: s["tool"] or "" for s in self.store.rows("students")}
         for post in self.store.rows("posts", "status = 'current' and sha256 is not null", order_by="key"):
-            if self.verdict(post) is not None or self._same_text_verdict(post):
+            tool = post.get("tool") or tools.get(post["student_key"], "")
+            if self.verdict(post) is not None or self._same_text_verdict(post, tool):
                 report.cached += 1
                 continue
             article = reader.article_of(post)
             if article is None:
                 report.skipped.append(post["key"])
                 continue
-            pending.append((post, article, post.get("tool") or tools.get(post["student_key"], "")))
+            pending.append((post, article, tool))
         if not pending:
             return report
         checker = self.checker_factory()
@@ -89,8 +90,8 @@ class CheckService:
             batch = pending[start : start + batch_posts]
             verdicts = checker.check_many([(article, tool) for _, article, tool in batch])
             with self.store.db.atomic():
-                for (post, _, _), verdict in zip(batch, verdicts, strict=True):
-                    self._save(post, verdict)
+                for (post, _, tool), verdict in zip(batch, verdicts, strict=True):
+                    self._save(post, verdict, tool)
                     report.checked += 1
                     if progress:
                         progress()
@@ -105,39 +106,40 @@ class CheckService:
         )
         return json.loads(rows[0]["result"]) if rows else None
 
-    def _same_text_verdict(self, post: dict[str, Any]) -> bool:
+    def _same_text_verdict(self, post: dict[str, Any], tool: str) -> bool:
         """Record, for the post's new snapshot, the verdict this model gave an earlier snapshot of the
-        same post with the same text; False when there is none."""
+        same post with the same text and the same claimed tool; False when there is none."""
         if not post.get("text_sha256"):
             return False
         rows = list(
             self.store.rows(
                 "checks",
-                "post_key = ? and text_sha256 = ? and model_version = ?",
-                [post["key"], post["text_sha256"], self.version],
+                "post_key = ? and text_sha256 = ? and model_version = ? and tool = ?",
+                [post["key"], post["text_sha256"], self.version, tool],
                 order_by="id desc",
                 limit=1,
             )
         )
         if not rows:
             return False
-        self._insert(post, rows[0]["result"])
+        self._insert(post, rows[0]["result"], tool)
         return True
 
-    def _save(self, post: dict[str, Any], verdict: PostVerdict) -> None:
+    def _save(self, post: dict[str, Any], verdict: PostVerdict, tool: str) -> None:
         existing = list(
             self.store.rows("checks", "sha256 = ? and model_version = ?", [post["sha256"], self.version])
         )
         if existing:
             return  # another post with the same bytes was checked in this run
-        self._insert(post, json.dumps(verdict.to_json(post["url"]), sort_keys=True))
+        self._insert(post, json.dumps(verdict.to_json(post["url"]), sort_keys=True), tool)
 
-    def _insert(self, post: dict[str, Any], result: str) -> None:
+    def _insert(self, post: dict[str, Any], result: str, tool: str) -> None:
         self.store.db["checks"].insert(  # type: ignore[union-attr]
             {
                 "post_key": post["key"],
                 "sha256": post["sha256"],
                 "text_sha256": post.get("text_sha256"),
+                "tool": tool,
                 "model_version": self.version,
                 "result": result,
                 "created_at": utcnow(),

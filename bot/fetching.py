@@ -263,22 +263,43 @@ class PostFetcher:
                 state["text_sha256"] = article.text_sha256
                 if sha and sha != post.get("sha256"):
                     state["fetched_at"] = utcnow()  # only a change is written
-                if self._edited(post, outcome.kind, article):
+                if self._edited(post, outcome.kind, sha or "", article):
                     state["changed_at"] = state.get("fetched_at") or utcnow()
+                if sha:  # the text this version gives, for the next comparison of its kind
+                    self.store.db.execute(
+                        "update snapshots set text_sha256 = ? where post_key = ? and sha256 = ?",
+                        [article.text_sha256, outcome.post_key, sha],
+                    )
             self.store.save("posts", state, "key")
 
-    def _edited(self, post: dict[str, Any], kind: str, article: Article) -> bool:
+    def _edited(self, post: dict[str, Any], kind: str, sha: str, article: Article) -> bool:
         """Whether the post's text changed (a first version counts as a change).
 
-        New bytes alone are not an edit: comments, counters and scripts change a page every day,
-        and a post read through another fetch step (its feed instead of its page, its Pages site
-        instead of its README) reads differently without the student touching it. Those versions
-        are kept as snapshots but do not move `changed_at`, which decides `edited_late`.
+        New bytes alone are not an edit: comments, counters and scripts change a page every day.
+        Nor is a reading through another fetch step (its feed instead of its page, its Pages site
+        instead of its README), which reads differently without the student touching it: the text
+        is compared with the last version read through the same step, so an edit made while the
+        page was down and the feed was read is still seen, on the feed's next reading or when the
+        page is back. Every version is kept as a snapshot either way; `changed_at` decides
+        `edited_late`.
         """
-        if not post.get("sha256"):
+        if not post.get("sha256") and not post.get("changed_at"):
             return True
-        if kind != post.get("snapshot_kind"):
+        if not article.blocks:  # a video post's title: nothing the student wrote to compare
             return False
+        rows = list(
+            self.store.rows(
+                "snapshots",
+                "post_key = ? and kind = ? and sha256 != ? and text_sha256 is not null",
+                [post["key"], kind, sha],
+                order_by="fetched_at desc, id desc",
+                limit=1,
+            )
+        )
+        if rows:
+            return rows[0]["text_sha256"] != article.text_sha256
+        if kind != post.get("snapshot_kind"):
+            return False  # no earlier reading through this step: nothing to compare with
         before = post.get("text_sha256")
         if not before:  # a post fetched before text digests were kept: read its kept snapshot
             previous = self.article_of(post)

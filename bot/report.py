@@ -423,7 +423,7 @@ def _lateness(
     versions: int,
     found: list[str],
 ) -> None:
-    """Late: first seen after the deadline; edited late: its bytes changed after it (older kept).
+    """Late: first seen after the deadline; edited late: its text changed after it (older kept).
 
     A post first seen in the bot's very first run, when that run came after the deadline, may be
     older than the bot: its lateness is "unknown" (no flag; the platform's `published` date is

@@ -352,3 +352,12 @@ def m008_post_discussion(db: Database) -> None:
     """The Canvas topic ("Blog: ...") that links out to each post: classmates' replies there are
     comments on the post, read alongside its own platform's comments."""
     db["posts"].add_column("discussion_url", str)  # type: ignore[union-attr]
+
+
+@migrations()
+def m009_snapshot_text_and_check_tool(db: Database) -> None:
+    """The text digest of each snapshot (an edit is the text changing between two readings through
+    the same fetch step), and the claimed tool each verdict was given with (it decides the
+    `tool_not_mentioned` flag, so a verdict is only reused for the same tool)."""
+    db["snapshots"].add_column("text_sha256", str)  # type: ignore[union-attr]
+    db["checks"].add_column("tool", str)  # type: ignore[union-attr]

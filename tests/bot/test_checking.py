@@ -100,6 +100,23 @@ def test_a_post_is_classified_once_per_text(httpserver, course, store: Store) ->
     assert sections["problem"]["evidence"].startswith("Rewritten after the deadline"), "from the edit"
 
 
+def test_a_new_tool_claim_is_checked_again(httpserver, course, store: Store) -> None:  # type: ignore[no-untyped-def]
+    """The claimed tool decides `tool_not_mentioned`: the same text under another claim is re-read."""
+    page = POST.format(problem=PROBLEM, extra="")
+    with_comment = POST.format(problem=PROBLEM, extra='<section id="comments"><p>Nice post!</p></section>')
+    add_post(store, serve(httpserver, [page, with_comment]))
+    counting = Counting()
+    service = CheckService(store, course, checker_factory=counting)  # type: ignore[arg-type]
+    fetch(store, course)
+    first = service.run()
+    store.save("students", {"key": "ada", "tool": "Great Expectations"}, "key")
+    fetch(store, course)
+    second = service.run()
+    assert (first.checked, second.checked, second.cached, counting.posts) == (1, 1, 0, 2)
+    flags = [json.loads(c["result"])["flags"] for c in store.rows("checks", order_by="id")]
+    assert "tool_not_mentioned" not in flags[0] and "tool_not_mentioned" in flags[1]
+
+
 def test_a_post_without_its_snapshot_is_skipped(httpserver, course, store: Store) -> None:  # type: ignore[no-untyped-def]
     add_post(store, serve(httpserver, [POST.format(problem=PROBLEM, extra="")]))
     fetch(store, course)

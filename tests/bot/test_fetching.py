@@ -192,6 +192,55 @@ def test_another_fetch_step_is_not_an_edit(httpserver, course, store: Store) -> 
     assert second["changed_at"] == LONG_AGO, "a change of source is not an edit"
 
 
+@pytest.mark.parametrize(
+    ("nights", "seen"),
+    [
+        # page A; page down, feed A; page down, feed B (edited): seen; page back with B: the page
+        # differs from its own last reading (A), so the change is seen again (changed_at moves on)
+        ([("page", "A"), ("feed", "A"), ("feed", "B"), ("page", "B")], [True, False, True, True]),
+        # page A; page down, feed B (edited that day: no earlier feed reading); page back with B
+        ([("page", "A"), ("feed", "B"), ("page", "B")], [True, False, True]),
+        # page A; page down, feed A; page back with A: different readings, no edit
+        ([("page", "A"), ("feed", "A"), ("page", "A")], [True, False, False]),
+    ],
+)
+def test_an_edit_while_the_page_is_down_is_still_seen(  # type: ignore[no-untyped-def]
+    httpserver, course, store: Store, nights: list[tuple[str, str]], seen: list[bool]
+) -> None:
+    """Each reading is compared with the last one through the same fetch step, so switching between
+    the page and the feed hides no edit (at worst it is seen when the page is back)."""
+    url = httpserver.url_for("/drift-in-movie-ratings")
+    texts = {"A": "Ratings drift when tastes change.", "B": "Rewritten: ratings drift with the seasons."}
+    tonight = {"step": "page", "text": "A"}
+
+    def page(request: Request) -> Response:
+        if tonight["step"] != "page":
+            return Response("", status=404)
+        return Response(PAGE % texts[tonight["text"]].encode(), content_type="text/html")
+
+    def feed(request: Request) -> Response:
+        entry = f"""<entry><title>Drift in movie ratings</title><link href="{url}" rel="alternate"/>
+<id>{url}</id><updated>2026-11-20T10:00:00Z</updated>
+<content type="html">&lt;p&gt;{texts[tonight["text"]]}&lt;/p&gt;</content></entry>"""
+        return Response(
+            f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Jo</title>{entry}</feed>',
+            content_type="application/atom+xml",
+        )
+
+    httpserver.expect_request("/drift-in-movie-ratings").respond_with_handler(page)
+    httpserver.expect_request("/feed.xml").respond_with_handler(feed)
+    add_post(store, "ada", url, platform="github_pages")
+    changed = []
+    for step, text in nights:
+        tonight.update(step=step, text=text)
+        PostFetcher(store, course, fetcher()).run()
+        post = store.get("posts", "ada-post")
+        assert post["snapshot_kind"] == ("html" if step == "page" else "site_feed")
+        changed.append(post["changed_at"] != LONG_AGO)
+        store.save("posts", {"key": "ada-post", "changed_at": LONG_AGO}, "key")
+    assert changed == seen
+
+
 def test_one_failure_never_stops_the_others(httpserver, course, store: Store) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/gone").respond_with_data("", status=410)
     httpserver.expect_request("/binary").respond_with_data(bytes(range(256)) * 50, content_type="text/html")
