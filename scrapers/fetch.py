@@ -1,10 +1,10 @@
 """The polite, defensive HTTP fetcher for student links.
 
 Per-host concurrency and delay, connect/read timeouts, deadlines for the headers and for the body
-(against servers that trickle bytes), retries on
-429/5xx honouring Retry-After, a body size cap (after decompression), a redirect limit with each
-hop re-checked, conditional requests, robots.txt, and the SSRF guard of netguard.py. Every
-failure comes back as a FetchResult with a reason a TA understands; nothing raises.
+(against servers that trickle bytes), retries on 429/5xx honouring Retry-After, a body size cap
+(after decompression), a redirect limit with each hop re-checked, conditional requests, robots.txt,
+and the SSRF guard of netguard.py. Every failure comes back as a FetchResult with a reason a TA
+understands; nothing raises.
 """
 
 from __future__ import annotations

@@ -126,10 +126,14 @@ class _GuardedConnectionMixin:
         sock = getattr(self, "sock", None)
         if not self.header_deadline or sock is None:
             return super().getresponse(*args, **kwargs)  # type: ignore[misc]
-        expired = threading.Event()
+        lock = threading.Lock()
+        state = {"expired": False, "done": False}
 
         def cut() -> None:
-            expired.set()
+            with lock:  # never after the headers were handed back: the body read would be cut short
+                if state["done"]:
+                    return
+                state["expired"] = True
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
@@ -139,12 +143,16 @@ class _GuardedConnectionMixin:
         try:
             response = super().getresponse(*args, **kwargs)  # type: ignore[misc]
         except Exception as exc:
-            if expired.is_set():
+            with lock:
+                state["done"] = True
+            if state["expired"]:
                 raise TimeoutError(f"no complete headers within {self.header_deadline:g} s") from exc
             raise
         finally:
             timer.cancel()
-        if expired.is_set():  # the cut ended the headers early: what was parsed is not the response
+        with lock:
+            state["done"] = True
+        if state["expired"]:  # the cut ended the headers early: what was parsed is not the response
             response.close()
             raise TimeoutError(f"no complete headers within {self.header_deadline:g} s")
         return response
