@@ -3,6 +3,11 @@ page; files and gists as raw files. End to end over loopback HTTPS standing in f
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import ssl
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -262,3 +267,47 @@ def test_user_site_repository_reads_the_site_root(github_hosts, fetcher, store, 
     outcome = fetch_post(store, course, fetcher, "https://github.com/Leamota/Leamota.github.io")
     assert (outcome.status, outcome.kind) == ("ok", "github_pages_html"), outcome.reason
     assert github_hosts.requested == ["https://leamota.github.io/"]
+
+
+def test_a_pages_site_trickling_its_headers_over_tls_is_cut_off(github_tls, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A hostile site sends a header line every half second over HTTPS: no single read times out,
+    the header deadline ends it (the socket under TLS is shut down)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(github_tls[1], github_tls[2])
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        with (
+            contextlib.suppress(OSError),
+            context.wrap_socket(listener.accept()[0], server_side=True) as conn,
+        ):
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+            for _ in range(20):  # 10 s of headers, unless cut off
+                if stop.wait(0.5):
+                    break
+                conn.sendall(b"X-Slow: a\r\n")
+
+    real = socket.getaddrinfo
+
+    def resolve(host, port, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # the guard resolves the name, then connects to the address on the link's port (443)
+        if str(host).lower() == "slow.github.io" or (str(host) == "127.0.0.1" and str(port) == "443"):
+            return real("127.0.0.1", listener.getsockname()[1], *args, **kwargs)
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    threading.Thread(target=serve, daemon=True).start()
+    policy = FetchPolicy(
+        allow_loopback=True, per_host_delay=0, respect_robots=False, deadline=1.0, read_timeout=2
+    )
+    client = Fetcher(policy, sleep=lambda s: None)
+    client.session.verify = str(github_tls[0])
+    started = time.monotonic()
+    try:
+        result = client.fetch("https://slow.github.io/blog/")
+    finally:
+        stop.set()
+        listener.close()
+    assert result.error.startswith("timeout") and time.monotonic() - started < 4
