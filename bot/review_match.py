@@ -6,8 +6,11 @@ else the one whose post it is on (its `post_key`, or the post its link points in
 paging and comment anchors ignored). Reviews follow the author, as in verification: a comment on
 the author's current post counts for an assignment made when they had another. Of the comments
 that count for one assignment, the best is kept: a comment judged substantive, then one not
-judged yet, then a link reported but not checked, one that could not be checked, one judged too
-thin, one looked for and not found; the newest breaks a tie. Every comment counts at most once.
+judged yet, then the newest of a link reported but not checked, one that could not be checked and
+one judged too thin (a newer report outranks an older thin verdict, and a newer thin comment an
+older report: the latest word stands, so reporting an uncheckable link does not hide a thin
+comment), then one looked for and not found; the newest breaks other ties. Every comment counts
+at most once.
 """
 
 from __future__ import annotations
@@ -21,14 +24,14 @@ from scrapers.urls import BadLink, normalise
 
 Row = Mapping[str, Any]
 
-# (status, substantive) -> rank: a newer report outranks a failed verdict, not a good one.
+# (status, substantive) -> (tier, order within a tie of times): within tier 2 the newest counts.
 _RANK = {
-    ("found", True): 6,
-    ("found", None): 5,
-    ("reported", None): 4,
-    ("unverified", None): 3,
-    ("found", False): 2,
-    ("missing", None): 1,
+    ("found", True): (4, 0),
+    ("found", None): (3, 0),
+    ("reported", None): (2, 3),
+    ("unverified", None): (2, 2),
+    ("found", False): (2, 1),
+    ("missing", None): (1, 0),
 }
 
 
@@ -55,12 +58,13 @@ def _target_of(comment: Row) -> str:
     return comment.get("post_key") or post_key_of(comment.get("url") or "")
 
 
-def rank(comment: Row) -> tuple[int, str]:
-    """How much a comment says for its review, then how new it is: the larger counts."""
+def rank(comment: Row) -> tuple[int, str, int]:
+    """How much a comment says for its review, how new it is, then its kind: the larger counts."""
     status = comment.get("status") or ""
     judged = comment.get("substantive")
     substantive = None if judged is None or status != "found" else bool(judged)
-    return _RANK.get((status, substantive), 0), comment.get("updated_at") or ""
+    tier, order = _RANK.get((status, substantive), (0, 0))
+    return tier, comment.get("updated_at") or "", order
 
 
 def match_comments(

@@ -67,10 +67,27 @@ def test_reviews_follow_the_author_to_a_new_post() -> None:
     ],
 )
 def test_the_best_comment_counts(first: dict, second: dict, wins: str) -> None:
-    """Substantive, not judged yet, reported, unverified, too thin, missing; then the newer."""
+    """Substantive, not judged yet, then reported, unverified, too thin (the newer first), missing."""
     a = comment("a", assignment_id=1, updated_at="2026-11-22", **first)
     b = comment("b", url=POST + "#c2", updated_at="2026-11-22", **second)
     assert counted(a, b) == counted(b, a) == {1: wins}
+
+
+@pytest.mark.parametrize(
+    ("thin_at", "other", "other_at", "wins"),
+    [
+        ("2026-11-25", "reported", "2026-11-01", "thin"),  # an old uncheckable link hides no thin comment
+        ("2026-11-25", "unverified", "2026-11-20", "thin"),
+        ("2026-11-20", "reported", "2026-11-25", "other"),  # a newer report is the student's latest word
+        ("2026-11-20", "unverified", "2026-11-25", "other"),
+    ],
+)
+def test_a_thin_comment_and_an_unchecked_link_the_newer_counts(
+    thin_at: str, other: str, other_at: str, wins: str
+) -> None:
+    thin = comment("thin", assignment_id=1, substantive=0, updated_at=thin_at)
+    unchecked = comment("other", url=POST + "#c2", status=other, substantive=None, updated_at=other_at)
+    assert counted(thin, unchecked) == counted(unchecked, thin) == {1: wins}
 
 
 def test_among_equals_the_newer_then_the_later_row_counts() -> None:
