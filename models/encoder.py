@@ -57,6 +57,8 @@ class Encoder:
         self.path = path or model_path()
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
         self.model = AutoModel.from_pretrained(str(self.path), local_files_only=True)
+        self._lock = threading.Lock()  # one forward pass at a time: the audit thread and a command
+        # may both encode; torch already uses every core, so queueing costs nothing
         self.precision = "bf16" if precision == "bf16" and native_bf16() else "fp32"
         if self.precision == "bf16":
             self.model = self.model.to(torch.bfloat16)
@@ -78,7 +80,7 @@ class Encoder:
         )["input_ids"]
         order = sorted(range(len(todo)), key=lambda k: len(ids[k]))
         torch = self._torch
-        with torch.inference_mode():
+        with self._lock, torch.inference_mode():
             start = 0
             while start < len(order):
                 end = start + 1
