@@ -150,6 +150,7 @@ class _Merge:
         self.log = log
         self.earlier = earlier
         self.complete = complete  # every source answered: flags whose cause is gone may resolve
+        self.reads_topics = False  # Canvas was read for claims: a topic link it no longer gives goes
         self.flags: dict[str, dict] = {}
         self.by_canvas: dict[int, str] = {}
         self.by_email: dict[str, str] = {}
@@ -167,6 +168,7 @@ class _Merge:
             (c for r in results for c in r.claims),
             key=lambda c: (CLAIM_ORDER.get(c.source, 2), c.submitted_at, c.row or 0),
         )
+        self.reads_topics = any(r.name == "canvas" and r.reads_claims for r in results)
         has_roster = any(r.has_roster for r in results) or any(
             True for _ in self.store.rows("students", "source != 'claim sheet'", limit=1)
         )
@@ -357,6 +359,8 @@ class _Merge:
                 record["tool"] = tool
             if key in topics:
                 record["discussion_url"] = topics[key]
+            elif self.complete and self.reads_topics and owner is not None and owner.get("discussion_url"):
+                record["discussion_url"] = None  # Canvas answered: the topic is gone or links elsewhere
             if not self.complete:  # a source is missing: add what is new, move nothing
                 if owner is not None:
                     record.pop("status")

@@ -270,9 +270,10 @@ class VerifyService:
             return report
         self.students = {s["key"]: s for s in self.store.rows("students")}
         self.posts = {p["key"]: p for p in self.store.rows("posts")}
-        self.topics = {  # a Canvas topic that links out to a post -> that post
-            _topic_key(p["discussion_url"]): k for k, p in self.posts.items() if p.get("discussion_url")
-        }
+        # a Canvas topic that links out to a post -> that post; of two, the current one (sorted last)
+        linked = [p for p in self.posts.values() if p.get("discussion_url")]
+        linked.sort(key=lambda p: p["status"] == "current")
+        self.topics = {_topic_key(p["discussion_url"]): p["key"] for p in linked}
         current = {p["student_key"]: p for p in self.posts.values() if p["status"] == "current"}
         self.matcher = Matcher(identities(self.students.values(), self.posts.values()))
         reviews = self._reviews(rounds[0]["id"], current)

@@ -290,3 +290,8 @@ def test_a_blog_topic_that_links_out_keeps_its_canvas_link(
     fake.forbidden = True  # Canvas unreachable: the sheet alone does not drop the topic link
     assert sync(config, store, env=env).failed_sources == ["canvas"]
     assert store.get("posts", "medium.com/p/1a2b3c4d5e6f")["discussion_url"] == ada["discussion_url"]
+
+    fake.forbidden = False  # Canvas answers and the topic is gone: its replies are no place to look
+    fake.topics = [t for t in fake.topics if t["title"] != "Blog: Feast"]
+    assert not sync(config, store, env=env).failed_sources
+    assert store.get("posts", "medium.com/p/1a2b3c4d5e6f")["discussion_url"] is None
