@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.comments.model import CommentSourceError
-from scrapers.platforms._common import clean_space, iso_date, load_json, origin
+from scrapers.platforms._common import clean_space, iso_date, load_json, origin, utc_from_millis
 from scrapers.platforms._html import blocks_of, parse_fragment
 from scrapers.platforms.errors import PlatformError
 
@@ -22,9 +22,7 @@ def html_text(fragment: str | None) -> str:
     """An HTML fragment (a comment body) as plain text, paragraphs separated by blank lines."""
     if not fragment or not fragment.strip():
         return ""
-    blocks = blocks_of(parse_fragment(fragment))
-    text = "\n\n".join(b.text for b in blocks if b.text.strip())
-    return text or clean_space(parse_fragment(fragment).text_content())
+    return element_text(parse_fragment(fragment))
 
 
 def element_text(el: Any) -> str:
@@ -51,16 +49,19 @@ def utc_time(value: Any) -> str:
 def millis_time(value: Any) -> str:
     """Epoch milliseconds as ISO 8601 UTC ("" when not a plausible time)."""
     try:
-        millis = int(str(value))
+        stamp = utc_from_millis(int(str(value)))
     except (TypeError, ValueError):
         return ""
-    if millis <= 0:
-        return ""
-    try:
-        stamp = dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
-    except (OverflowError, OSError, ValueError):
-        return ""
-    return stamp.replace(microsecond=0).isoformat()
+    return stamp.replace(microsecond=0).isoformat() if stamp else ""
+
+
+def first_group(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
+    """The first group of the first pattern that matches `text`, None when none does."""
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match:
+            return match.group(1)
+    return None
 
 
 def json_answer(body: bytes | str, what: str) -> Any:

@@ -6,16 +6,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scrapers.comments._util import html_text, json_answer, millis_time, origin, utc_time
+from scrapers.comments._util import first_group, html_text, json_answer, millis_time, origin, utc_time
 from scrapers.comments.model import Comment, CommentSourceError, Listing
 from scrapers.platforms._common import get, text_of, to_text
+from scrapers.platforms.blogger import gdata_text, strip_jsonp
 from scrapers.platforms.errors import PlatformError
 from scrapers.platforms.feeds import local, parse_xml, text
 
 PLATFORM = "blogger"
 MAX_RESULTS = 500
 _ENTRY_ID = re.compile(r"blog-(\d+)\.post-(\d+)")
-_JSONP = re.compile(r"^[\w.$]{1,80}\(")
 _ID_PATTERNS = (
     re.compile(r"/feeds/(\d{6,})/comments/default"),
     re.compile(r"""data-post-id=["'](\d{6,})"""),
@@ -37,11 +37,7 @@ def post_id(page: bytes | str, kind: str) -> str | None:
     if kind == "blogger_feed":
         match = _ENTRY_ID.search(body)
         return match.group(2) if match else None
-    for pattern in _ID_PATTERNS:
-        match = pattern.search(body)
-        if match:
-            return match.group(1)
-    return None
+    return first_group(_ID_PATTERNS, body)
 
 
 def comments_url(post_url: str, post_id: str) -> str | None:
@@ -54,10 +50,7 @@ def comments_url(post_url: str, post_id: str) -> str | None:
 
 def parse_comments(body: bytes | str, url: str) -> Listing:
     """A Blogger comment feed: GData JSON (`alt=json`, also as JSONP) or Atom XML."""
-    raw = to_text(body).lstrip()
-    prefix = _JSONP.match(raw)
-    if prefix:
-        raw = raw[prefix.end() :].rstrip().removesuffix(";").rstrip().removesuffix(")")
+    raw = strip_jsonp(to_text(body).lstrip())
     if raw[:1] in ("{", "["):
         return _from_json(json_answer(raw, "a Blogger comment feed"))
     try:
@@ -73,10 +66,6 @@ def parse_comments(body: bytes | str, url: str) -> Listing:
     return Listing(comments=comments, complete=complete, source="blogger_feed")
 
 
-def _t(value: Any) -> str:
-    return text_of(value.get("$t")) if isinstance(value, dict) else text_of(value)
-
-
 def _from_json(data: Any) -> Listing:
     if not isinstance(data, dict) or not isinstance(data.get("feed"), dict):
         raise CommentSourceError("not a Blogger comment feed (no feed)")
@@ -90,7 +79,7 @@ def _from_json(data: Any) -> Listing:
     for entry in entries:
         if not isinstance(entry, dict) or _removed(entry.get("gd$extendedProperty")):
             continue
-        match = _ENTRY_ID.search(_t(entry.get("id")))
+        match = _ENTRY_ID.search(gdata_text(entry.get("id")))
         if not match:
             continue
         links = [x for x in entry.get("link") or [] if isinstance(x, dict)]
@@ -101,14 +90,14 @@ def _from_json(data: Any) -> Listing:
             _comment(
                 match.group(2),
                 alternate,
-                _t(get(author, "name")),
-                _t(get(author, "uri")),
-                _t(entry.get("published")),
+                gdata_text(get(author, "name")),
+                gdata_text(get(author, "uri")),
+                gdata_text(entry.get("published")),
                 str(get(entry, "content", "$t", default="") or get(entry, "summary", "$t", default="")),
                 related,
             )
         )
-    total = _t(feed.get("openSearch$totalResults"))
+    total = gdata_text(feed.get("openSearch$totalResults"))
     complete = not (total.isdigit() and int(total) > len(entries))
     return Listing(comments=comments, complete=complete, source="blogger_feed")
 

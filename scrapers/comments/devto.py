@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapers.comments._util import html_text, json_answer, origin, utc_time
+from scrapers.comments._util import first_group, html_text, json_answer, origin, utc_time
 from scrapers.comments.model import Comment, CommentSourceError, Listing
 from scrapers.platforms._common import text_of, to_text
 
@@ -28,12 +28,7 @@ def article_id(page: bytes | str, kind: str) -> str | None:
             return None
         value = data.get("id") if isinstance(data, dict) else None
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
-    body = to_text(page)
-    for pattern in _ARTICLE_ID:
-        match = pattern.search(body)
-        if match:
-            return match.group(1)
-    return None
+    return first_group(_ARTICLE_ID, to_text(page))
 
 
 def comments_url(post_url: str, article_id: str) -> str | None:

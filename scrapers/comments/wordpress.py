@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapers.comments._util import host_of, html_text, json_answer, origin, utc_time
+from scrapers.comments._util import first_group, host_of, html_text, json_answer, origin, utc_time
 from scrapers.comments.model import Comment, CommentSourceError, Listing
 from scrapers.platforms import wordpress as wp_posts
 from scrapers.platforms._common import get, same_post_path, text_of, to_text
@@ -56,12 +56,7 @@ def post_id(page: bytes | str, kind: str, post_url: str) -> str | None:
             chosen = data if isinstance(data, dict) else None
         value = (chosen or {}).get("id", (chosen or {}).get("ID"))
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
-    text = to_text(page)
-    for pattern in _ID_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            return match.group(1)
-    return None
+    return first_group(_ID_PATTERNS, to_text(page))
 
 
 def api_root(page: bytes | str, post_url: str) -> str:

@@ -63,32 +63,30 @@ def _try(data: bytes, encoding: str) -> str | None:
         return None
 
 
+def decode_bom(data: bytes) -> str | None:
+    """The text of bytes that start with a byte-order mark (the mark dropped), None without one."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, errors="replace")
+    return None
+
+
 def decode_html(data: str | bytes, encoding: str | None = None) -> str:
     """Decode page bytes: a BOM wins, valid UTF-8 next, then the declared charset, then cp1252."""
     if isinstance(data, str):
         return data
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(name, errors="replace")
-    candidates = [normalize_encoding(encoding), declared_encoding(data)]
+    text = decode_bom(data)
+    if text is not None:
+        return text
+    candidates = [n for n in (normalize_encoding(encoding), declared_encoding(data)) if n]
     # UTF-16/32 without a BOM is only used when someone says so; it would also "decode" anything.
-    for name in candidates:
-        if name and name.startswith(("utf-16", "utf-32")):
-            text = _try(data, name)
-            if text is not None:
-                return text
+    wide = [n for n in candidates if n.startswith(("utf-16", "utf-32"))]
     # Non-ASCII text that is valid UTF-8 is UTF-8 with near certainty, whatever the label says.
-    text = _try(data, "utf-8")
-    if text is not None:
-        return text
-    for name in candidates:
-        if name and name != "utf-8" and not name.startswith(("utf-16", "utf-32")):
-            text = _try(data, name)
-            if text is not None:
-                return text
-    text = _try(data, "cp1252")
-    if text is not None:
-        return text
+    narrow = [n for n in candidates if n != "utf-8" and n not in wide]
+    for name in (*wide, "utf-8", *narrow, "cp1252"):
+        text = _try(data, name)
+        if text is not None:
+            return text
     return data.decode("utf-8", errors="replace")
 
 

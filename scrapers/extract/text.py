@@ -10,7 +10,7 @@ _SPACE = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
 
 
-def normalize_space(text: str) -> str:
+def normalize_space(text: str | None) -> str:
     """Collapse runs of whitespace into one space, drop zero-width characters, and strip."""
     if not text:
         return ""

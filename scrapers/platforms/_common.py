@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import email.utils
 import json
@@ -10,25 +9,18 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapers.extract.decode import decode_bom
+from scrapers.extract.text import normalize_space as clean_space
 from scrapers.platforms.errors import PlatformError
 
 # Larger answers are refused rather than parsed: the fetcher caps bodies at a few MB already.
 MAX_TEXT_BYTES = 12_000_000
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _DECLARED = re.compile(
     rb"""(?:<meta[^>]+charset|<\?xml[^>]+encoding)\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPACE = re.compile(r"\s+")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
 
 
 def check_size(body: bytes | str, what: str, limit: int = MAX_TEXT_BYTES) -> None:
@@ -47,9 +39,9 @@ def to_text(body: bytes | str, encoding: str | None = None) -> str:
 
 
 def _decode(data: bytes, encoding: str | None) -> str:
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(name, errors="replace")
+    text = decode_bom(data)
+    if text is not None:
+        return text
     names = [encoding]
     match = _DECLARED.search(data[:4096])
     if match:
@@ -72,13 +64,6 @@ def _decode(data: bytes, encoding: str | None) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("cp1252", errors="replace")
-
-
-def clean_space(text: str | None) -> str:
-    """Collapse whitespace runs to one space, drop zero-width characters, strip."""
-    if not text:
-        return ""
-    return _SPACE.sub(" ", text.translate(_INVISIBLE)).strip()
 
 
 def load_json(body: bytes | str, what: str) -> Any:
@@ -122,19 +107,23 @@ def text_of(value: Any) -> str:
     return ""
 
 
+def utc_from_millis(millis: int) -> dt.datetime | None:
+    """Epoch milliseconds as a UTC time, None when not a plausible time."""
+    if millis <= 0:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def iso_from_millis(value: Any) -> str:
     """Epoch milliseconds (Medium's firstPublishedAt) as an ISO 8601 UTC timestamp."""
     try:
-        millis = int(value)
+        stamp = utc_from_millis(int(value))
     except (TypeError, ValueError):
         return ""
-    if millis <= 0:
-        return ""
-    try:
-        stamp = dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
-    except (OverflowError, OSError, ValueError):
-        return ""
-    return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z") if stamp else ""
 
 
 def iso_date(value: Any) -> str:

@@ -228,6 +228,34 @@ def byline(doc: Any) -> str:
     return ""
 
 
+def themed_article(
+    doc: Any,
+    body: bytes | str,
+    url: str,
+    platform: str,
+    classes: tuple[str, ...],
+    title: str,
+    author: str,
+    published: str,
+) -> Article:
+    """A blog page's post from its theme's content element (`content_element`), or, when the page
+    has none, the generic extractor's, with the byline and date the page gave."""
+    container = content_element(doc, classes)
+    if container is None:
+        article = generic_article(body, url, platform)
+        article.author = author or article.author
+        article.published = published or article.published
+        return article
+    return Article(
+        source=url,
+        platform=platform,
+        title=title,
+        author=author,
+        published=published,
+        blocks=drop_title(blocks_of(container), title),
+    )
+
+
 def published_time(doc: Any) -> str:
     """The first publication timestamp a theme prints (<time class=published|entry-date>, <abbr>)."""
     for node in doc.xpath(".//time[@datetime] | .//abbr[@title]"):

@@ -26,16 +26,14 @@ from scrapers.platforms._common import (
     to_text,
 )
 from scrapers.platforms._html import (
-    blocks_of,
     byline,
-    content_element,
     drop_title,
     find_first,
     fragment_blocks,
-    generic_article,
     page_metadata,
     parse_document,
     published_time,
+    themed_article,
 )
 from scrapers.platforms.errors import PlatformError
 from scrapers.platforms.feeds import article_from_entry, entry_for_url, parse_feed
@@ -65,10 +63,7 @@ def feed_url(url: str) -> str | None:
 def post_from_feed(body: bytes | str, url: str) -> Article:
     """The post from a Blogger feed: the JSON feed (`alt=json`, also as JSONP) or Atom XML."""
     check_size(body, "the Blogger feed")
-    text = to_text(body).lstrip()
-    prefix = _JSONP.match(text)
-    if prefix:  # alt=json-in-script: callback({...});
-        text = text[prefix.end() :].rstrip().removesuffix(";").rstrip().removesuffix(")")
+    text = strip_jsonp(to_text(body).lstrip())
     if text[:1] in ("[", "{"):
         return _from_json(load_json(text, "a Blogger JSON feed"), url)
     feed = parse_feed(text, "the Blogger feed")
@@ -81,7 +76,15 @@ def post_from_feed(body: bytes | str, url: str) -> Article:
     return article_from_entry(entry, feed, url, PLATFORM)
 
 
-def _t(value: Any) -> str:
+def strip_jsonp(text: str) -> str:
+    """A JSON feed without its JSONP wrapper (`alt=json-in-script`: `callback({...});`)."""
+    prefix = _JSONP.match(text)
+    if not prefix:
+        return text
+    return text[prefix.end() :].rstrip().removesuffix(";").rstrip().removesuffix(")")
+
+
+def gdata_text(value: Any) -> str:
     """A GData JSON text node ({"$t": ...}) as a string."""
     return text_of(value.get("$t")) if isinstance(value, dict) else text_of(value)
 
@@ -116,16 +119,17 @@ def _from_json(data: Any, url: str) -> Article:
         if isinstance(chosen.get("summary"), dict):
             raise PlatformError("the blog's feed carries only a summary of the post")
         raise PlatformError("the Blogger feed entry has no content")
-    html = raw
-    title = _t(chosen.get("title"))
-    author = _t(get(chosen, "author", 0, "name")) or _t(get(data, "feed", "author", 0, "name"))
+    title = gdata_text(chosen.get("title"))
+    author = gdata_text(get(chosen, "author", 0, "name")) or gdata_text(
+        get(data, "feed", "author", 0, "name")
+    )
     return Article(
         source=url,
         platform=PLATFORM,
         title=title,
         author=author,
-        published=iso_date(_t(chosen.get("published"))),
-        blocks=drop_title(fragment_blocks(html, url), title),
+        published=iso_date(gdata_text(chosen.get("published"))),
+        blocks=drop_title(fragment_blocks(raw, url), title),
     )
 
 
@@ -137,20 +141,7 @@ def post_from_html(body: bytes | str, url: str) -> Article:
     title = meta["title"] or (clean_space(heading.text_content()) if heading is not None else "")
     published = meta["published"] or published_time(doc) or _date_header(doc)
     author = byline(doc) or meta["author"]
-    container = content_element(doc, CONTENT_CLASSES)
-    if container is None:
-        article = generic_article(body, url, PLATFORM)
-        article.author = author or article.author
-        article.published = published or article.published
-        return article
-    return Article(
-        source=url,
-        platform=PLATFORM,
-        title=title,
-        author=author,
-        published=published,
-        blocks=drop_title(blocks_of(container), title),
-    )
+    return themed_article(doc, body, url, PLATFORM, CONTENT_CLASSES, title, author, published)
 
 
 def _date_header(doc: Any) -> str:

@@ -15,16 +15,14 @@ from urllib.parse import parse_qs, quote, urlsplit
 from scrapers.article import Article
 from scrapers.platforms._common import clean_space, get, iso_date, load_json, origin, same_post_path, text_of
 from scrapers.platforms._html import (
-    blocks_of,
     byline,
-    content_element,
     drop_title,
     find_first,
     fragment_blocks,
-    generic_article,
     page_metadata,
     parse_document,
     published_time,
+    themed_article,
 )
 from scrapers.platforms.errors import PlatformError
 
@@ -146,17 +144,4 @@ def post_from_html(body: bytes | str, url: str) -> Article:
         title = clean_space(heading.text_content()) if heading is not None else title
     author = byline(doc) or meta["author"]
     published = meta["published"] or published_time(doc)
-    container = content_element(doc, CONTENT_CLASSES)
-    if container is None:
-        article = generic_article(body, url, PLATFORM)
-        article.author = author or article.author
-        article.published = published or article.published
-        return article
-    return Article(
-        source=url,
-        platform=PLATFORM,
-        title=title,
-        author=author,
-        published=published,
-        blocks=drop_title(blocks_of(container), title),
-    )
+    return themed_article(doc, body, url, PLATFORM, CONTENT_CLASSES, title, author, published)
