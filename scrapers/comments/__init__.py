@@ -27,6 +27,7 @@ import re
 from scrapers.comments import blogger, canvas, devto, github, html, medium, wordpress
 from scrapers.comments._util import fragment_of, host_of, page_url, path_key
 from scrapers.comments.model import Comment, CommentSourceError, CommentStep, Listing
+from scrapers.platforms import devto as devto_posts
 from scrapers.platforms._common import to_text
 from scrapers.platforms.github import pages_url as github_pages_url
 
@@ -122,18 +123,12 @@ def plan(
                     steps.extend(github.giscus_steps(widget, github_api))
             steps.append(CommentStep(address, html.parse_page, "html", data=page))
     elif platform == "devto":
-        api = devto_article_api(post_url)
+        api = devto_posts.api_url(post_url)
         if api:
             steps.append(CommentStep(api, _devto_then_comments, "devto_article"))
     if page is None and platform not in ("canvas", "medium"):
         steps.append(page_step(post_url, platform, github_api=github_api, wpcom_api=wpcom_api))
     return steps
-
-
-def devto_article_api(post_url: str) -> str | None:
-    from scrapers.platforms import devto as devto_posts
-
-    return devto_posts.api_url(post_url)
 
 
 def _devto_then_comments(body: bytes, url: str) -> Listing:

@@ -11,11 +11,10 @@ from urllib.parse import urlsplit
 from scrapers.comments._util import html_text, json_answer, origin, utc_time
 from scrapers.comments.model import Comment, CommentSourceError, Listing
 from scrapers.platforms._common import text_of
+from scrapers.platforms.canvas import TOPIC_PATH, entry_of
 
 PLATFORM = "canvas"
-_TOPIC = re.compile(r"^/(?P<scope>courses|groups)/(?P<owner>\d+)/discussion_topics/(?P<topic>\d+)")
 _API_TOPIC = re.compile(r"/api/v1/(?P<scope>courses|groups)/(?P<owner>\d+)/discussion_topics/(?P<topic>\d+)")
-_ENTRY = re.compile(r"(?:#entry[-_]|/entries/|[?&]entry_id=)(?P<id>\d+)")
 
 
 def view_url(post_url: str) -> str | None:
@@ -24,17 +23,11 @@ def view_url(post_url: str) -> str | None:
         parts = urlsplit(post_url)
     except ValueError:
         return None
-    match = _TOPIC.match(parts.path or "")
+    match = TOPIC_PATH.match(parts.path or "")
     base = origin(post_url)
     if not match or not base:
         return None
     return f"{base}/api/v1/{match['scope']}/{match['owner']}/discussion_topics/{match['topic']}/view"
-
-
-def entry_of(link: str) -> str:
-    """The entry a Canvas link names (`#entry-12`, `/entries/12`, `?entry_id=12`), "" for the topic."""
-    match = _ENTRY.search(link or "")
-    return match.group("id") if match else ""
 
 
 def parser_for(post_url: str):  # type: ignore[no-untyped-def]

@@ -90,13 +90,6 @@ def parse_page(body: bytes | str, url: str) -> Listing:
     return Listing(comments=comments, complete=complete, notes=notes, source="html")
 
 
-def has_section(body: bytes | str) -> bool:
-    try:
-        return _has_section(parse_document(body, "the post page"))
-    except PlatformError:
-        return False
-
-
 def _has_section(doc: Any) -> bool:
     for el in doc.iter():
         if not isinstance(el.tag, str):

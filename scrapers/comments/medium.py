@@ -65,9 +65,7 @@ def json_url(url: str) -> str:
 def parse_response_json(body: bytes | str, url: str) -> Listing:
     """A story's `?format=json` as one Comment: its writer, date, text, and the post it answers
     (`in_reply_to`, "" when the story is not a response)."""
-    raw = to_text(body).lstrip()
-    if raw.startswith(medium_posts.XSSI_PREFIX):
-        raw = raw[len(medium_posts.XSSI_PREFIX) :]
+    raw = to_text(body).lstrip().removeprefix(medium_posts.XSSI_PREFIX)
     if raw[:1] == "<":
         if medium_posts.is_challenge_page(raw, 200):
             raise CommentSourceError("Medium answered with a challenge page (a bot check)")
@@ -78,11 +76,7 @@ def parse_response_json(body: bytes | str, url: str) -> Listing:
             raise CommentSourceError(f"Medium refused the story: {text_of(data.get('error')) or 'no reason'}")
         raise CommentSourceError("not Medium's story JSON (no payload.value)")
     value = data["payload"]["value"]
-    users = get(data, "payload", "references", "User", default={})
-    creator = users.get(value.get("creatorId")) if isinstance(users, dict) else None
-    if not isinstance(creator, dict) and isinstance(users, dict) and len(users) == 1:
-        creator = next(iter(users.values()))
-    creator = creator if isinstance(creator, dict) else {}
+    creator = medium_posts.story_creator(data, value)
     paragraphs = get(value, "content", "bodyModel", "paragraphs", default=[])
     blocks = medium_posts.paragraph_blocks([p for p in paragraphs if isinstance(p, dict)])
     sid = text_of(value.get("id")) or story_id(url)

@@ -91,8 +91,9 @@ def parse_comments(body: bytes | str, url: str) -> Listing:
     """A WordPress REST answer: a wp/v2 comment list (or one comment), or WordPress.com v1.1
     `{"found": N, "comments": [...]}`."""
     data = json_answer(body, "a WordPress comments answer")
-    if isinstance(data, dict) and "code" in data and "message" in data and "content" not in data:
-        raise CommentSourceError(f"WordPress REST API error: {text_of(data.get('message')) or data['code']}")
+    error = wp_posts.rest_error(data)
+    if error:
+        raise CommentSourceError(error)
     if isinstance(data, dict) and isinstance(data.get("comments"), list):
         items = [c for c in data["comments"] if isinstance(c, dict)]
         found = data.get("found")
@@ -117,8 +118,7 @@ def _from_v2(item: dict[str, Any]) -> Comment | None:
     cid = item.get("id")
     if not isinstance(cid, int):
         return None
-    gmt = text_of(item.get("date_gmt"))
-    posted = utc_time(f"{gmt}+00:00") if re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", gmt) else ""
+    posted = utc_time(wp_posts.gmt_time(item.get("date_gmt")))
     parent = item.get("parent")
     return Comment(
         platform=PLATFORM,

@@ -16,9 +16,9 @@ from scrapers.platforms._html import drop_title, fragment_blocks
 from scrapers.platforms.errors import PlatformError
 
 PLATFORM = "canvas"
-_TOPIC = re.compile(r"^/(?P<scope>courses|groups)/(?P<owner>\d+)/discussion_topics/(?P<topic>\d+)")
+TOPIC_PATH = re.compile(r"^/(?P<scope>courses|groups)/(?P<owner>\d+)/discussion_topics/(?P<topic>\d+)")
 _PAGE = re.compile(r"^/courses/(?P<course>\d+)/pages/(?P<page>[^/]+)")
-_ENTRY = re.compile(r"(?:#entry[-_]|/entries/|[?&]entry_id=)(?P<id>\d+)")
+ENTRY_LINK = re.compile(r"(?:#entry[-_]|/entries/|[?&]entry_id=)(?P<id>\d+)")
 
 
 def api_url(url: str) -> str | None:
@@ -29,12 +29,12 @@ def api_url(url: str) -> str | None:
     except ValueError:
         return None
     base = origin(url)
-    topic = _TOPIC.match(parts.path or "")
+    topic = TOPIC_PATH.match(parts.path or "")
     if base and topic:
         path = (
             f"/api/v1/{topic.group('scope')}/{topic.group('owner')}/discussion_topics/{topic.group('topic')}"
         )
-        return f"{base}{path}/view" if _ENTRY.search(url) else f"{base}{path}"
+        return f"{base}{path}/view" if ENTRY_LINK.search(url) else f"{base}{path}"
     page = _PAGE.match(parts.path or "")
     if base and page:
         return f"{base}/api/v1/courses/{page.group('course')}/pages/{page.group('page')}"
@@ -51,7 +51,8 @@ def article_from_discussion(body: bytes | str, url: str) -> Article:
     if text[0] not in "[{":
         return Article(source=url, platform=PLATFORM, blocks=fragment_blocks(text, url))
     data = load_json(text, "a Canvas discussion")
-    entry_id = _entry_id(url)
+    entry = entry_of(url)
+    entry_id = int(entry) if entry else None
     names: dict[Any, str] = {}
     if isinstance(data, dict) and isinstance(data.get("view"), list):
         for person in data.get("participants") or []:
@@ -89,9 +90,10 @@ def article_from_discussion(body: bytes | str, url: str) -> Article:
     )
 
 
-def _entry_id(url: str) -> int | None:
-    match = _ENTRY.search(url or "")
-    return int(match.group("id")) if match else None
+def entry_of(link: str) -> str:
+    """The entry a Canvas link names (`#entry-12`, `/entries/12`, `?entry_id=12`), "" for the topic."""
+    match = ENTRY_LINK.search(link or "")
+    return match.group("id") if match else ""
 
 
 def _flatten(entries: list[Any]) -> list[dict[str, Any]]:

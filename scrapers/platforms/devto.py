@@ -22,29 +22,27 @@ PLATFORM = "devto"
 _RESERVED = {"api", "t", "search", "top", "latest", "settings", "dashboard", "enter", "new", "feed", "tags"}
 
 
-def api_url(url: str) -> str | None:
-    """`https://dev.to/<user>/<slug>` -> `https://dev.to/api/articles/<user>/<slug>`."""
+def _user_and_slug(url: str) -> tuple[str, str] | None:
+    """The two path segments of a post link (`/<user>/<slug>`), quoted; None for any other link."""
     try:
         segments = [s for s in (urlsplit(url).path or "").split("/") if s]
     except ValueError:
         return None
-    base = origin(url)
-    if not base or len(segments) != 2 or segments[0] in _RESERVED:
+    if len(segments) != 2 or segments[0] in _RESERVED:
         return None
-    user, slug = (quote(s, safe="-_.~") for s in segments)
-    return f"{base}/api/articles/{user}/{slug}"
+    return quote(segments[0], safe="-_.~"), quote(segments[1], safe="-_.~")
+
+
+def api_url(url: str) -> str | None:
+    """`https://dev.to/<user>/<slug>` -> `https://dev.to/api/articles/<user>/<slug>`."""
+    base, post = origin(url), _user_and_slug(url)
+    return f"{base}/api/articles/{post[0]}/{post[1]}" if base and post else None
 
 
 def feed_url(url: str) -> str | None:
     """The author's RSS feed (`https://dev.to/feed/<user>`), which holds recent posts in full."""
-    try:
-        segments = [s for s in (urlsplit(url).path or "").split("/") if s]
-    except ValueError:
-        return None
-    base = origin(url)
-    if not base or len(segments) != 2 or segments[0] in _RESERVED:
-        return None
-    return f"{base}/feed/{quote(segments[0], safe='-_.~')}"
+    base, post = origin(url), _user_and_slug(url)
+    return f"{base}/feed/{post[0]}" if base and post else None
 
 
 def post_from_api(body: bytes | str, url: str) -> Article:

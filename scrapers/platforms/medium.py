@@ -318,9 +318,7 @@ def paragraph_blocks(paragraphs: list[dict[str, Any]]) -> list[Block]:
 def story_from_json(body: bytes | str, url: str) -> Article:
     """A `?format=json` answer (with or without the `])}while(1);</x>` prefix)."""
     check_size(body, "Medium's JSON answer")
-    text = to_text(body).lstrip()
-    if text.startswith(XSSI_PREFIX):
-        text = text[len(XSSI_PREFIX) :]
+    text = to_text(body).lstrip().removeprefix(XSSI_PREFIX)
     if text[:1] == "<":
         if is_challenge_page(text, 200):
             raise PlatformError("Medium answered with a challenge page (a bot check), not the story")
@@ -338,11 +336,7 @@ def story_from_json(body: bytes | str, url: str) -> Article:
     paragraphs = get(content, "bodyModel", "paragraphs", default=[])
     paragraphs = [p for p in paragraphs if isinstance(p, dict)] if isinstance(paragraphs, list) else []
     title = text_of(value.get("title"))
-    users = get(data, "payload", "references", "User", default={})
-    creator = users.get(value.get("creatorId")) if isinstance(users, dict) else None
-    if not isinstance(creator, dict) and isinstance(users, dict) and len(users) == 1:
-        creator = next(iter(users.values()))
-    author = text_of(creator.get("name")) if isinstance(creator, dict) else ""
+    author = text_of(story_creator(data, value).get("name"))
     locked = any(
         value.get(key) is True for key in ("isSubscriptionLocked", "isLocked", "isMarkedPaywallOnly")
     ) or any(content.get(key) is True for key in ("isLockedPreviewOnly", "isMetered"))
@@ -356,6 +350,16 @@ def story_from_json(body: bytes | str, url: str) -> Article:
         blocks=drop_title(paragraph_blocks(paragraphs), title),
         flags=[MEMBER_ONLY] if locked else [],
     )
+
+
+def story_creator(data: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
+    """The writer of the story in a `?format=json` answer (its only user when the id is missing),
+    {} when the answer does not say."""
+    users = get(data, "payload", "references", "User", default={})
+    creator = users.get(value.get("creatorId")) if isinstance(users, dict) else None
+    if not isinstance(creator, dict) and isinstance(users, dict) and len(users) == 1:
+        creator = next(iter(users.values()))
+    return creator if isinstance(creator, dict) else {}
 
 
 # --- RSS ------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ CONTENT_CLASSES = (
 )  # fmt: skip
 _DATED = re.compile(r"^(?P<base>(?:/[^/]+)*?)/(?:19|20)\d{2}/[01]\d(?:/[0-3]\d)?/(?P<slug>[^/]+)/?$")
 _TAGS = re.compile(r"<[^>]+>")
+_GMT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 
 
 def api_url(url: str) -> str | None:
@@ -94,11 +95,25 @@ def _pick(posts: list[Any], url: str) -> dict[str, Any]:
     return candidates[0]
 
 
+def rest_error(data: Any) -> str:
+    """What a WordPress REST error answer (`{"code": ..., "message": ...}`) says, "" for any other."""
+    if isinstance(data, dict) and "code" in data and "message" in data and "content" not in data:
+        return f"WordPress REST API error: {text_of(data.get('message')) or data.get('code')}"
+    return ""
+
+
+def gmt_time(value: Any) -> str:
+    """A REST `date_gmt` (UTC, written without an offset) as ISO 8601 with one; "" in any other form."""
+    gmt = text_of(value)
+    return f"{gmt}+00:00" if _GMT.match(gmt) else ""
+
+
 def post_from_api(body: bytes | str, url: str) -> Article:
     """A WordPress REST answer: a wp/v2 list (`?slug=`) or single post, or WordPress.com v1.1."""
     data = load_json(body, "a WordPress REST answer")
-    if isinstance(data, dict) and "code" in data and "message" in data and "content" not in data:
-        raise PlatformError(f"WordPress REST API error: {text_of(data.get('message')) or data.get('code')}")
+    error = rest_error(data)
+    if error:
+        raise PlatformError(error)
     if isinstance(data, list):
         post = _pick(data, url)
     elif isinstance(data, dict) and isinstance(data.get("posts"), list):
@@ -121,9 +136,7 @@ def post_from_api(body: bytes | str, url: str) -> Article:
     author = text_of(get(post, "_embedded", "author", 0, "name"))
     if not author and isinstance(post.get("author"), dict):
         author = text_of(post["author"].get("name"))  # WordPress.com v1.1
-    gmt = text_of(post.get("date_gmt"))
-    published = f"{gmt}+00:00" if re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", gmt) else ""
-    published = published or iso_date(post.get("date"))
+    published = gmt_time(post.get("date_gmt")) or iso_date(post.get("date"))
     return Article(
         source=url,
         platform=PLATFORM,
