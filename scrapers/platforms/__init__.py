@@ -41,6 +41,7 @@ from scrapers.platforms import (
     youtube,
 )
 from scrapers.platforms.errors import PlatformError
+from scrapers.urls import BadLink, normalise
 
 __all__ = ["FetchStep", "PlatformError", "plan"]
 
@@ -72,8 +73,6 @@ def _suffix(url: str) -> str:
 
 
 def _platform_of(url: str) -> str:
-    from scrapers.urls import BadLink, normalise
-
     try:
         return normalise(url, loopback_ok=True).platform
     except BadLink:
