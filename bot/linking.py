@@ -158,19 +158,26 @@ class LinkService:
                 "where discord_id = ? and status = 'pending'",
                 [_now(self.now), discord_id],
             )
-            table = self.store.db["link_requests"]
-            table.insert(  # type: ignore[union-attr]
-                {
-                    "discord_id": discord_id,
-                    "discord_name": discord_name,
-                    "student_key": target.key,
-                    "email": email.strip()[:200],
-                    "status": "pending",
-                    "created_at": _now(self.now),
-                }
-            )
-            request_id = int(table.last_pk)  # type: ignore[union-attr,arg-type]
+            request_id = self._insert_request(discord_id, discord_name, target, email, "pending")
         return self.pending_request(request_id)
+
+    def _insert_request(
+        self, discord_id: str, discord_name: str, target: Person, email: str, status: str
+    ) -> int:
+        """Record a claim of `target` by this account (decided at once unless pending); its id."""
+        table = self.store.db["link_requests"]
+        table.insert(  # type: ignore[union-attr]
+            {
+                "discord_id": discord_id,
+                "discord_name": discord_name,
+                "student_key": target.key,
+                "email": email.strip()[:200],
+                "status": status,
+                "created_at": _now(self.now),
+                "decided_at": None if status == "pending" else _now(self.now),
+            }
+        )
+        return int(table.last_pk)  # type: ignore[union-attr,arg-type]
 
     def pending_request(self, request_id: int) -> LinkRequest:
         rivals = self.store.db.execute(
@@ -203,11 +210,7 @@ class LinkService:
 
     def approve(self, request_id: int, ta_discord_id: int | str) -> Person:
         """Link the request's account to its identity; other claims on either side are closed."""
-        row = self.store.get("link_requests", request_id)
-        if row is None:
-            raise LinkError(f"There is no link request #{request_id}.")
-        if row["status"] != "pending":
-            raise LinkError(f"Link request #{request_id} is already {row['status']}.")
+        row = self._pending_row(request_id)
         if str(ta_discord_id) == row["discord_id"]:
             raise LinkError("You cannot approve your own link request; ask another TA.")
         target = self.person(row["student_key"])
@@ -217,11 +220,7 @@ class LinkService:
         return self.person(target.key) or target
 
     def reject(self, request_id: int, ta_discord_id: int | str, note: str = "") -> LinkRequest:
-        row = self.store.get("link_requests", request_id)
-        if row is None:
-            raise LinkError(f"There is no link request #{request_id}.")
-        if row["status"] != "pending":
-            raise LinkError(f"Link request #{request_id} is already {row['status']}.")
+        row = self._pending_row(request_id)
         self.store.db["link_requests"].update(  # type: ignore[union-attr]
             request_id,
             {
@@ -232,6 +231,15 @@ class LinkService:
             },
         )
         return self._request(self.store.get("link_requests", request_id) or row)
+
+    def _pending_row(self, request_id: int) -> dict[str, Any]:
+        """The request a TA decides; refused when there is none or it was already decided."""
+        row = self.store.get("link_requests", request_id)
+        if row is None:
+            raise LinkError(f"There is no link request #{request_id}.")
+        if row["status"] != "pending":
+            raise LinkError(f"Link request #{request_id} is already {row['status']}.")
+        return row
 
     def unlink(self, student_key: str, ta_discord_id: int | str) -> Person:
         """Remove a link (a mistaken approval, a new Discord account)."""
@@ -311,19 +319,7 @@ class LinkService:
             self.store.db["link_codes"].update(  # type: ignore[union-attr]
                 valid[0]["id"], {"used_at": _now(self.now), "used_by": discord_id}
             )
-            requests = self.store.db["link_requests"]
-            requests.insert(  # type: ignore[union-attr]
-                {
-                    "discord_id": discord_id,
-                    "discord_name": discord_name,
-                    "student_key": target.key,
-                    "email": email.strip()[:200],
-                    "status": "code",
-                    "created_at": _now(self.now),
-                    "decided_at": _now(self.now),
-                }
-            )
-            request_id = int(requests.last_pk)  # type: ignore[union-attr,arg-type]
+            request_id = self._insert_request(discord_id, discord_name, target, email, "code")
         self._link(discord_id, target, status="code", request_id=request_id, by=None)
         return self.person(target.key) or target
 

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import Config
 from bot.delivery import Message
 from bot.review_match import match_comments
+from bot.rounds import published_round
 from bot.store import Store
 
 DONE_STATUSES = ("found", "reported", "unverified")
@@ -74,11 +76,6 @@ class ReviewLine:
                 "with /comment."
             )
         return "No comment found yet."
-
-
-def published_round(store: Store) -> dict[str, Any] | None:
-    rows = list(store.rows("rounds", "status = 'published'", order_by="id desc", limit=1))
-    return rows[0] if rows else None
 
 
 def review_lines(store: Store, student_key: str | None = None) -> list[ReviewLine]:
@@ -135,13 +132,17 @@ def _reasons(comment: dict[str, Any] | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
+def by_reviewer(lines: Iterable[ReviewLine]) -> dict[str, list[ReviewLine]]:
+    """The lines grouped by reviewer, in the order they come."""
+    result: dict[str, list[ReviewLine]] = defaultdict(list)
+    for line in lines:
+        result[line.reviewer_key].append(line)
+    return dict(result)
+
+
 def owing(store: Store) -> dict[str, list[ReviewLine]]:
     """Students still missing a comment on at least one assigned post, with those posts."""
-    result: dict[str, list[ReviewLine]] = defaultdict(list)
-    for line in review_lines(store):
-        if not line.done:
-            result[line.reviewer_key].append(line)
-    return dict(result)
+    return by_reviewer(line for line in review_lines(store) if not line.done)
 
 
 # wording -----------------------------------------------------------------------------------------
@@ -188,7 +189,7 @@ def unannounced(store: Store) -> list[dict[str, Any]]:
 
 
 def mark_announced(store: Store, revision_id: int, now: dt.datetime | None = None) -> None:
-    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0).isoformat()
+    moment = _iso(now or dt.datetime.now(dt.UTC))
     store.db["revisions"].update(revision_id, {"announced_at": moment})  # type: ignore[union-attr]
 
 
@@ -196,22 +197,32 @@ def _people(store: Store) -> dict[str, dict[str, Any]]:
     return {s["key"]: s for s in store.rows("students")}
 
 
+def _message(kind: str, key: str, student: str, person: dict[str, Any], text: str, round_id: int) -> Message:
+    """A message of the round for one student (their Discord id from the roster, "" if unlinked)."""
+    return Message(
+        key=key,
+        kind=kind,
+        student_key=student,
+        discord_id=person.get("discord_id") or "",
+        text=text,
+        round_id=round_id,
+    )
+
+
 def assignment_messages(store: Store, config: Config, round_id: int) -> list[Message]:
     """At publication: each reviewer's posts to comment on."""
     people = _people(store)
-    by_reviewer: dict[str, list[ReviewLine]] = defaultdict(list)
-    for line in review_lines(store):
-        by_reviewer[line.reviewer_key].append(line)
+    heading = f"**{config.course.name}**: your peer reviews are here."
     return [
-        Message(
-            key=f"assignment:{round_id}:{student}",
-            kind="assignment",
-            student_key=student,
-            discord_id=people.get(student, {}).get("discord_id") or "",
-            text=reviews_text(config, lines, f"**{config.course.name}**: your peer reviews are here."),
-            round_id=round_id,
+        _message(
+            "assignment",
+            f"assignment:{round_id}:{student}",
+            student,
+            people[student],
+            reviews_text(config, lines, heading),
+            round_id,
         )
-        for student, lines in sorted(by_reviewer.items())
+        for student, lines in sorted(by_reviewer(review_lines(store)).items())
         if people.get(student, {}).get("active")
     ]
 
@@ -257,13 +268,13 @@ def revision_messages(store: Store, config: Config, revision: dict[str, Any]) ->
             mine = [line for line in lines.values() if line.reviewer_key == student]
             parts.append(reviews_text(config, mine, "Your posts to comment on now:"))
         messages.append(
-            Message(
-                key=f"revision:{revision['round_id']}:{revision['revision']}:{student}",
-                kind="revision",
-                student_key=student,
-                discord_id=person.get("discord_id") or "",
-                text="\n".join(parts),
-                round_id=revision["round_id"],
+            _message(
+                "revision",
+                f"revision:{revision['round_id']}:{revision['revision']}:{student}",
+                student,
+                person,
+                "\n".join(parts),
+                revision["round_id"],
             )
         )
     return messages
@@ -369,45 +380,42 @@ def due_reminder(store: Store, config: Config, now: dt.datetime) -> ReminderRun 
     run = ReminderRun(reminder_id=row["id"], slot=row["slot"])
     people = _people(store)
     limit = config.schedule.max_reminders
-    everyone: dict[str, list[ReviewLine]] = defaultdict(list)
-    for line in review_lines(store):
-        everyone[line.reviewer_key].append(line)
-    for student, all_lines in sorted(everyone.items()):
+    used = budgets_used(store, rnd["id"])
+    heading = (
+        f"**{config.course.name}**: reminder, comments are due in about {row['slot'].lstrip('h')} hours."
+    )
+    footer = f"Due **{due_text(config)}**. `/reviews` shows where you stand."
+    for student, all_lines in sorted(by_reviewer(review_lines(store)).items()):
         lines = [line for line in all_lines if not line.done]
         person = people.get(student, {})
         if not lines or not person.get("active"):
             continue
-        if budget_used(store, rnd["id"], student) >= limit:
+        if used[student] >= limit:
             run.over_budget.append(student)
             continue
-        hours = row["slot"].lstrip("h")
-        text = [f"**{config.course.name}**: reminder, comments are due in about {hours} hours."]
-        text += [f"Still open: {len(lines)} of your {len(all_lines)} reviews."]
-        for i, line in enumerate(lines, 1):
-            text.append(_post_line(i, line) + f" ({line.explain()})")
-        text.append(f"Due **{due_text(config)}**. `/reviews` shows where you stand.")
-        run.messages.append(
-            Message(
-                key=f"reminder:{rnd['id']}:{row['slot']}:{student}",
-                kind="reminder",
-                student_key=student,
-                discord_id=person.get("discord_id") or "",
-                text="\n".join(text),
-                round_id=rnd["id"],
-            )
-        )
+        text = [heading, f"Still open: {len(lines)} of your {len(all_lines)} reviews."]
+        text += [_post_line(i, line) + f" ({line.explain()})" for i, line in enumerate(lines, 1)]
+        text.append(footer)
+        key = f"reminder:{rnd['id']}:{row['slot']}:{student}"
+        run.messages.append(_message("reminder", key, student, person, "\n".join(text), rnd["id"]))
     return run
 
 
-def budget_used(store: Store, round_id: int, student_key: str) -> int:
-    """Messages of the round that count against the reminder budget (publication and reminders)."""
-    return int(
-        store.db.execute(
-            "select count(*) from deliveries where round_id = ? and student_key = ? "
-            "and kind in ('assignment', 'reminder') and status not in ('unlinked', 'failed')",
-            [round_id, student_key],
-        ).fetchone()[0]
+def budgets_used(store: Store, round_id: int) -> Counter[str]:
+    """Per student, messages of the round that count against the reminder budget (publication and
+    reminders)."""
+    rows = store.db.execute(
+        "select student_key, count(*) from deliveries where round_id = ? "
+        "and kind in ('assignment', 'reminder') and status not in ('unlinked', 'failed') "
+        "group by student_key",
+        [round_id],
     )
+    return Counter({student: int(n) for student, n in rows})
+
+
+def budget_used(store: Store, round_id: int, student_key: str) -> int:
+    """One student's messages of the round that count against the reminder budget."""
+    return budgets_used(store, round_id)[student_key]
 
 
 def finish_reminder(store: Store, reminder_id: int, sent: int) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -14,6 +15,16 @@ from bot.assignment import AssignmentResult, Pair, Participant, Relaxation, add_
 from bot.config import Config
 from bot.store import Store, utcnow
 from bot.tools import tool_key
+
+
+def published_round(store: Store) -> dict[str, Any] | None:
+    """The published round, if any (the latest, should there ever be several)."""
+    rows = list(store.rows("rounds", "status = 'published'", order_by="id desc", limit=1))
+    return rows[0] if rows else None
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 class RoundError(Exception):
@@ -30,6 +41,17 @@ class RoundView:
     k: int
     pairs: list[dict[str, Any]]
     relaxations: list[Relaxation]
+
+
+@dataclass(frozen=True)
+class _Course:
+    """What an update of the published round reads once: who takes part, and the history."""
+
+    round_id: int
+    seed: int
+    people: list[Participant]
+    keys: dict[str, str]  # post URL -> post key
+    history: set[tuple[str, str]]
 
 
 @dataclass
@@ -81,8 +103,7 @@ class RoundService:
         return {(r[0], r[1]) for r in rows}
 
     def published(self) -> dict[str, Any] | None:
-        rows = list(self.store.rows("rounds", "status = 'published'", order_by="id desc", limit=1))
-        return rows[0] if rows else None
+        return published_round(self.store)
 
     # preview and publish -------------------------------------------------------------------
 
@@ -134,7 +155,7 @@ class RoundService:
     def lease_end(self) -> str:
         """When an unfinished review is handed to someone else: lease_hours before the deadline."""
         due = self.config.course.comments_due - dt.timedelta(hours=self.config.assignment.lease_hours)
-        return due.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+        return _iso(due)
 
     def lease_for(self, now: dt.datetime) -> str:
         """The lease of a pair made at `now`: the round's lease, or lease_hours from now if later,
@@ -142,7 +163,7 @@ class RoundService:
         hours = dt.timedelta(hours=self.config.assignment.lease_hours)
         due = self.config.course.comments_due
         lease = min(max(due - hours, now + hours), due)
-        return lease.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+        return _iso(lease)
 
     # revisions -----------------------------------------------------------------------------
 
@@ -157,25 +178,26 @@ class RoundService:
         current = self.published()
         if current is None:
             return report
-        round_id = current["id"]
-        now_text = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0).isoformat()
         with self.store.db.atomic():
-            self._replace_departed(round_id, report)
-            self._replace_stalled(round_id, now_text, report)
-            self._add_late(round_id, report)
+            # who takes part and the history do not change during the update: read them once
+            people, keys = self.participants()
+            course = _Course(current["id"], current["seed"], people, keys, self.history(current["id"]))
+            self._replace_departed(course, report)
+            self._replace_stalled(course, _iso(self.now), report)
+            self._add_late(course, report)
         return report
 
     def _active(self, round_id: int) -> list[dict[str, Any]]:
         return list(self.store.rows("assignments", "round_id = ? and status = 'active'", [round_id]))
 
-    def _replace_departed(self, round_id: int, report: RevisionReport) -> None:
-        active_students = {r["key"] for r in self.store.rows("students", "active = 1 and role = 'student'")}
-        gone = [a for a in self._active(round_id) if a["reviewer_key"] not in active_students
+    def _replace_departed(self, course: _Course, report: RevisionReport) -> None:
+        active_students = {p.student for p in course.people}
+        gone = [a for a in self._active(course.round_id) if a["reviewer_key"] not in active_students
                 or a["author_key"] not in active_students]  # fmt: skip
         if gone:
-            self._replace(round_id, gone, "departed students", report)
+            self._replace(course, gone, "departed students", report)
 
-    def _replace_stalled(self, round_id: int, now: str, report: RevisionReport) -> None:
+    def _replace_stalled(self, course: _Course, now: str, report: RevisionReport) -> None:
         """Reviews whose lease ended with the comment checked and not found.
 
         Not after the comment deadline: a new reviewer would have no time left, and every audit
@@ -188,40 +210,38 @@ class RoundService:
             for c in self.store.rows("comments", "status = 'missing' and assignment_id is not null")
         }
         stalled = [
-            a for a in self._active(round_id) if a["id"] in missing and (a["lease_ends_at"] or "") <= now
+            a
+            for a in self._active(course.round_id)
+            if a["id"] in missing and (a["lease_ends_at"] or "") <= now
         ]
         if stalled:
-            self._replace(round_id, stalled, "stalled reviews", report)
+            self._replace(course, stalled, "stalled reviews", report)
 
     def _replace(
-        self, round_id: int, rows: list[dict[str, Any]], reason: str, report: RevisionReport
+        self, course: _Course, rows: list[dict[str, Any]], reason: str, report: RevisionReport
     ) -> None:
-        people, keys = self.participants()
-        existing = [_pair(a, self._url(a)) for a in self._active(round_id)]
-        drop = [_pair(a, self._url(a)) for a in rows]
-        rnd = self.store.get("rounds", round_id) or {}
-        result = reassign(
-            existing, people, drop, k=self.k, seed=rnd.get("seed", 0), history=self.history(round_id)
-        )
-        self._record(round_id, reason, result, keys, report, replaced=rows)
+        url = self._post_urls()
+        existing = [_pair(a, url(a)) for a in self._active(course.round_id)]
+        drop = [_pair(a, url(a)) for a in rows]
+        result = reassign(existing, course.people, drop, k=self.k, seed=course.seed, history=course.history)
+        self._record(course.round_id, reason, result, course.keys, report, replaced=rows)
 
-    def _add_late(self, round_id: int, report: RevisionReport) -> None:
-        people, keys = self.participants()
-        active = self._active(round_id)
+    def _add_late(self, course: _Course, report: RevisionReport) -> None:
+        active = self._active(course.round_id)
         reviewed = {a["author_key"] for a in active}
         gives = Counter(a["reviewer_key"] for a in active)
         late = [
-            p.student for p in people if (p.post_url and p.student not in reviewed) or gives[p.student] == 0
+            p.student
+            for p in course.people
+            if (p.post_url and p.student not in reviewed) or gives[p.student] == 0
         ]
         if not late:
             return
-        existing = [_pair(a, self._url(a)) for a in active]
-        rnd = self.store.get("rounds", round_id) or {}
-        result = add_late(
-            existing, people, late, k=self.k, seed=rnd.get("seed", 0), history=self.history(round_id)
-        )
+        url = self._post_urls()
+        existing = [_pair(a, url(a)) for a in active]
+        result = add_late(existing, course.people, late, k=self.k, seed=course.seed, history=course.history)
         if result.pairs:
-            self._record(round_id, "late posts", result, keys, report, replaced=[])
+            self._record(course.round_id, "late posts", result, course.keys, report, replaced=[])
 
     def _record(
         self,
@@ -253,13 +273,18 @@ class RoundService:
 
     # storage helpers -----------------------------------------------------------------------
 
-    def _url(self, row: dict[str, Any]) -> str:
-        """The post to comment on: the author's current post (reviews follow the author)."""
-        current = list(
-            self.store.rows("posts", "student_key = ? and status = 'current'", [row["author_key"]], limit=1)
-        )
-        post = current[0] if current else self.store.get("posts", row["post_key"]) or {}
-        return post.get("url", row["post_key"])
+    def _post_urls(self) -> Callable[[dict[str, Any]], str]:
+        """For an assignment row, the post to comment on: the author's current post (reviews
+        follow the author), else the assigned one. Current posts are read once per call."""
+        current: dict[str, dict[str, Any]] = {}
+        for post in self.store.rows("posts", "status = 'current'"):
+            current.setdefault(post["student_key"], post)
+
+        def url(row: dict[str, Any]) -> str:
+            post = current.get(row["author_key"]) or self.store.get("posts", row["post_key"]) or {}
+            return post.get("url", row["post_key"])
+
+        return url
 
     def _insert_pairs(
         self,
@@ -310,6 +335,7 @@ class RoundService:
         if rnd is None:
             raise RoundError(f"no round {round_id}")
         names = {s["key"]: s["name"] for s in self.store.rows("students")}
+        url = self._post_urls()
         pairs = [
             {
                 "id": a["id"],
@@ -317,7 +343,7 @@ class RoundService:
                 "reviewer_name": names.get(a["reviewer_key"], a["reviewer_key"]),
                 "author": a["author_key"],
                 "author_name": names.get(a["author_key"], a["author_key"]),
-                "post_url": self._url(a),
+                "post_url": url(a),
                 "revision": a["revision"],
                 "reason": a["reason"],
                 "lease_ends_at": a["lease_ends_at"],

@@ -241,5 +241,5 @@ def count_relaxations(
     counts = soft_violations(pairs, participants, history)
     for name in SOFT_CONSTRAINTS:
         if counts[name]:
-            out.append(Relaxation(name, reasons.SOFT_REASONS[name](bounds, counts[name]), counts[name]))
+            out.append(Relaxation(name, reasons.soft(name, bounds, counts[name]), counts[name]))
     return out

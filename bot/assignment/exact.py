@@ -11,6 +11,8 @@ from __future__ import annotations
 import random
 from itertools import combinations
 
+from bot.assignment.construct import post_loads
+
 
 class _Budget(Exception):
     """Raised when the search has used its node budget."""
@@ -26,7 +28,7 @@ def find(
     budget: int = 5_000,
 ) -> list[int] | None:
     """Slots breaking none of the rules (pair-local via `allowed`, plus mutual), or None."""
-    q, extra = divmod(n * k, len(authors))
+    q, extra = post_loads(n, len(authors), k)
     chosen: list[set[int]] = [set() for _ in range(n)]
     count = [0] * n
     state = {"extra": 0, "nodes": 0}

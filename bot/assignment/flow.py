@@ -11,13 +11,15 @@ from __future__ import annotations
 import random
 from collections import deque
 
+from bot.assignment.construct import post_loads
+
 
 def saturating_assignment(
     n: int, k: int, authors: list[int], allowed: list[list[int]], rng: random.Random
 ) -> list[int] | None:
     """Slots using only allowed (reviewer -> author) pairs with exact counts, or None if none exist."""
     m = len(authors)
-    q, extra = divmod(n * k, m)
+    q, extra = post_loads(n, m, k)
     col = {a: j for j, a in enumerate(authors)}
     options = [[col[a] for a in allowed[r]] for r in range(n)]
     for opts in options:

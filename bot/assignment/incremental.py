@@ -32,6 +32,7 @@ import random
 from collections import Counter
 from collections.abc import Collection, Sequence
 
+from bot.assignment import reasons
 from bot.assignment.audit import soft_violations
 from bot.assignment.index import NONE, Roster, build_roster
 from bot.assignment.model import SOFT_CONSTRAINTS, AssignmentResult, Pair, Participant, Relaxation
@@ -102,6 +103,24 @@ class Ledger:
         ]
         return _pick(options, rng)
 
+    def give(self, r: int, target: int, rng: random.Random) -> int:
+        """Add posts for r until r gives `target` reviews; how many could not be added."""
+        while self.given[r] < target:
+            a = self.best_post(r, rng)
+            if a is None:
+                return target - self.given[r]
+            self.add(r, a)
+        return 0
+
+    def receive(self, a: int, target: int, rng: random.Random) -> int:
+        """Add reviewers of a until a receives `target` reviews; how many could not be added."""
+        while self.received[a] < target:
+            r = self.best_reviewer(a, rng)
+            if r is None:
+                return target - self.received[a]
+            self.add(r, a)
+        return 0
+
     def result(
         self,
         participants: Sequence[Participant],
@@ -120,26 +139,16 @@ class Ledger:
         out: list[Relaxation] = []
         if missing_given:
             out.append(
-                Relaxation(
-                    "k_per_reviewer",
-                    f"{missing_given} review(s) could not be given: the students concerned "
-                    "already review every other post",
-                    missing_given,
-                )
+                Relaxation("k_per_reviewer", reasons.late_short_reviewers(missing_given), missing_given)
             )
         if missing_received:
             out.append(
-                Relaxation(
-                    "k_per_post",
-                    f"{missing_received} review(s) are missing: every other student already "
-                    f"has the post, or reviewed it before, so it cannot reach {k} reviews",
-                    missing_received,
-                )
+                Relaxation("k_per_post", reasons.late_short_posts(k, missing_received), missing_received)
             )
         counts = soft_violations(pairs, participants, history, context)
         for name in SOFT_CONSTRAINTS:
             if counts[name]:
-                out.append(Relaxation(name, _soft_reason(name, counts[name]), counts[name]))
+                out.append(Relaxation(name, reasons.late_soft(name, counts[name]), counts[name]))
         return AssignmentResult(pairs, out, seed, k)
 
 
@@ -149,20 +158,6 @@ def _pick(options: list[tuple[int, int, int]], rng: random.Random) -> int | None
         return None
     best = min(o[:2] for o in options)
     return rng.choice([o[2] for o in options if o[:2] == best])
-
-
-def _soft_reason(name: str, pairs: int) -> str:
-    """Why a soft rule gave way for new pairs."""
-    what = {
-        "no_mutual": "make two students review each other",
-        "no_teammates": "give a teammate's post",
-        "no_repeat": "repeat a pairing from the history",
-        "different_tool": "give a post about the reviewer's own tool",
-    }[name]
-    return (
-        f"{pairs} new pair(s) {what}: every student (or post) that would avoid it already has "
-        "the post, reviewed it before, or would break a more important rule"
-    )
 
 
 def add_late(
@@ -184,24 +179,9 @@ def add_late(
     ledger = Ledger(roster, existing, existing)
     late_idx = [roster.index[s] for s in sorted(set(late))]
     rng.shuffle(late_idx)
-    missing_given = 0
-    for r in late_idx:
-        while ledger.given[r] < k:
-            a = ledger.best_post(r, rng)
-            if a is None:
-                missing_given += k - ledger.given[r]
-                break
-            ledger.add(r, a)
-    missing_received = 0
-    for a in late_idx:
-        if roster.post_url[a] is None:
-            continue  # joined late without a post: reviews others, receives nothing yet
-        while ledger.received[a] < k:
-            r = ledger.best_reviewer(a, rng)
-            if r is None:
-                missing_received += k - ledger.received[a]
-                break
-            ledger.add(r, a)
+    missing_given = sum(ledger.give(r, k, rng) for r in late_idx)
+    # a late student without a post reviews others and receives nothing yet
+    missing_received = sum(ledger.receive(a, k, rng) for a in late_idx if roster.post_url[a] is not None)
     return ledger.result(participants, k, seed, history, missing_given, missing_received)
 
 
@@ -232,21 +212,8 @@ def reassign(
     rng.shuffle(reviewers)
     missing_given = 0
     for r in reviewers:
-        target = min(k, ledger.given[r] + lost[roster.ids[r]])
-        while ledger.given[r] < target:
-            a = ledger.best_post(r, rng)
-            if a is None:
-                missing_given += target - ledger.given[r]
-                break
-            ledger.add(r, a)
+        missing_given += ledger.give(r, min(k, ledger.given[r] + lost[roster.ids[r]]), rng)
     posts = sorted({index[a] for r, a in dropped if a in index and roster.post_url[index[a]]})
     rng.shuffle(posts)
-    missing_received = 0
-    for a in posts:
-        while ledger.received[a] < k:
-            r = ledger.best_reviewer(a, rng)
-            if r is None:
-                missing_received += k - ledger.received[a]
-                break
-            ledger.add(r, a)
+    missing_received = sum(ledger.receive(a, k, rng) for a in posts)
     return ledger.result(participants, k, seed, history, missing_given, missing_received)

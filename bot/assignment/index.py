@@ -33,10 +33,6 @@ class Roster:
         """Students with a post, in index order."""
         return [i for i, url in enumerate(self.post_url) if url is not None]
 
-    def key(self, reviewer: int, author: int) -> int:
-        """Edge key of reviewer -> author."""
-        return reviewer * len(self.ids) + author
-
     def edge_keys(self, pairs: Iterable[tuple[str, str]]) -> set[int]:
         """Keys of the (reviewer, author) pairs whose students are both on the roster."""
         n, index = len(self.ids), self.index

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.assignment.bounds import Bounds
 
 
@@ -28,81 +30,106 @@ def short_posts(k: int, n: int, missing: int, posts: int) -> str:
     )
 
 
-def mutual(b: Bounds | None, pairs: int) -> str:
-    """Reason for no_mutual."""
-    head = f"two students review each other in {_n(pairs, 'pair')} ({pairs // 2} couples)"
-    if b is None:
-        return f"{head}: with so few posts every possible pair had to be used"
+FEW_POSTS = "with so few posts every possible pair had to be used"
+
+
+def _mutual(b: Bounds) -> str:
     if b.mutual_couples:
         return (
-            f"{head}: only {_n(b.m, 'student')} have a post and each reviews {b.k}, so "
+            f"only {_n(b.m, 'student')} have a post and each reviews {b.k}, so "
             f"{b.m * b.k} reviews among authors must fit into {b.m * (b.m - 1) // 2} "
             f"pairs of authors (at least {b.mutual_couples} couples are unavoidable)"
         )
     return (
-        f"{head}: no assignment without mutual reviews was found that keeps every review count "
+        "no assignment without mutual reviews was found that keeps every review count "
         f"exact for this roster of {_n(b.n, 'student')} and {_n(b.m, 'post')}"
     )
 
 
-def teammates(b: Bounds | None, pairs: int) -> str:
-    """Reason for no_teammates."""
-    head = f"{_n(pairs, 'pair')} review a teammate's post"
-    if b is None:
-        return f"{head}: with so few posts every possible pair had to be used"
+def _teammates(b: Bounds) -> str:
     t = b.team
     if t is not None and t.forced:
         return (
-            f"{head}: team '{t.name}' has {t.size} of the {b.n} students, whose {t.size * b.k} "
+            f"team '{t.name}' has {t.size} of the {b.n} students, whose {t.size * b.k} "
             f"reviews cannot all go to posts outside the team (they can take only "
             f"{t.outside_capacity}); at least {b.team_forced} teammate pairs are unavoidable"
         )
     return (
-        f"{head}: keeping teammates apart would have forced students to review each other "
+        "keeping teammates apart would have forced students to review each other "
         "(a more important rule) or was not found possible for this roster"
     )
 
 
-def repeats(b: Bounds | None, pairs: int) -> str:
-    """Reason for no_repeat."""
-    head = f"{_n(pairs, 'pair')} repeat a pairing from the history"
-    if b is None:
-        return f"{head}: with so few posts every possible pair had to be used"
+def _repeats(b: Bounds) -> str:
     if b.repeat_forced:
         return (
-            f"{head}: {_n(b.repeat_students, 'student')} already reviewed all but fewer than "
+            f"{_n(b.repeat_students, 'student')} already reviewed all but fewer than "
             f"{b.k} of the posts available to them in earlier rounds "
             f"(at least {b.repeat_forced} repeats are unavoidable)"
         )
     return (
-        f"{head}: the history ({_n(b.history_size, 'earlier pairing')}) leaves too few fresh "
+        f"the history ({_n(b.history_size, 'earlier pairing')}) leaves too few fresh "
         "pairings once teammates and mutual reviews are kept apart (more important rules)"
     )
 
 
-def tools(b: Bounds | None, pairs: int) -> str:
-    """Reason for different_tool."""
-    head = f"{_n(pairs, 'pair')} review a post about the reviewer's own tool"
-    if b is None:
-        return f"{head}: with so few posts every possible pair had to be used"
+def _tools(b: Bounds) -> str:
     if b.single_tool is not None:
-        return f"{head}: every student wrote about '{b.single_tool}'"
+        return f"every student wrote about '{b.single_tool}'"
     t = b.tool
     if t is not None and t.forced:
         return (
-            f"{head}: {t.size} of the {b.n} students wrote about '{t.name}', and posts on other "
+            f"{t.size} of the {b.n} students wrote about '{t.name}', and posts on other "
             f"tools can take only {t.outside_capacity} of their {t.size * b.k} reviews "
             f"(at least {b.tool_forced} same-tool pairs are unavoidable)"
         )
     return (
-        f"{head}: the other posts were needed to keep teammates apart, avoid repeats or avoid "
+        "the other posts were needed to keep teammates apart, avoid repeats or avoid "
         "mutual reviews (more important rules)"
     )
 
 
-SOFT_REASONS = {
-    "no_mutual": mutual,
-    "no_teammates": teammates,
-    "no_repeat": repeats,
-    "different_tool": tools,
+# soft rule -> (what the pairs do, why it could not be avoided)
+_SOFT: dict[str, tuple[Callable[[int], str], Callable[[Bounds], str]]] = {
+    "no_mutual": (lambda p: f"two students review each other in {_n(p, 'pair')} ({p // 2} couples)", _mutual),
+    "no_teammates": (lambda p: f"{_n(p, 'pair')} review a teammate's post", _teammates),
+    "no_repeat": (lambda p: f"{_n(p, 'pair')} repeat a pairing from the history", _repeats),
+    "different_tool": (lambda p: f"{_n(p, 'pair')} review a post about the reviewer's own tool", _tools),
 }
+
+
+def soft(name: str, b: Bounds | None, pairs: int) -> str:
+    """Reason for a soft rule the assignment breaks; b is None when every pair had to be used."""
+    what, why = _SOFT[name]
+    return f"{what(pairs)}: {FEW_POSTS if b is None else why(b)}"
+
+
+# changes after publication (incremental.py) --------------------------------------------------
+
+_LATE_SOFT = {
+    "no_mutual": "make two students review each other",
+    "no_teammates": "give a teammate's post",
+    "no_repeat": "repeat a pairing from the history",
+    "different_tool": "give a post about the reviewer's own tool",
+}
+
+
+def late_soft(name: str, pairs: int) -> str:
+    """Why a soft rule gave way for new pairs."""
+    return (
+        f"{pairs} new pair(s) {_LATE_SOFT[name]}: every student (or post) that would avoid it already "
+        "has the post, reviewed it before, or would break a more important rule"
+    )
+
+
+def late_short_reviewers(missing: int) -> str:
+    """Reason for k_per_reviewer when new pairs cannot give everyone their reviews."""
+    return f"{missing} review(s) could not be given: the students concerned already review every other post"
+
+
+def late_short_posts(k: int, missing: int) -> str:
+    """Reason for k_per_post when new pairs cannot bring every post to k reviews."""
+    return (
+        f"{missing} review(s) are missing: every other student already "
+        f"has the post, or reviewed it before, so it cannot reach {k} reviews"
+    )

@@ -8,7 +8,14 @@ import datetime as dt
 from bot.config import Config
 from bot.delivery import Deliverer, Outcome, summarise
 from bot.discord.storage import Database
-from bot.reminders import due_reminder, finish_reminder, mark_announced, revision_messages, unannounced
+from bot.reminders import (
+    due_reminder,
+    finish_reminder,
+    mark_announced,
+    revision_messages,
+    unannounced,
+    welcome_message,
+)
 
 REACHED = ("sent", "fallback", "mention")
 
@@ -37,6 +44,12 @@ class Announcer:
                 )
                 lines.append(f"{label}: {summarise(outcomes)}")
         return lines
+
+    async def welcome(self, student_key: str, key: str) -> None:
+        """Tell a newly linked student who they are linked as, with their reviews if the round is out."""
+        message = await self.db.run(welcome_message, self.config, student_key, key)
+        if message is not None:
+            await self.deliverer.deliver(message)
 
     async def send_due_reminders(self, now: dt.datetime | None = None) -> str | None:
         """Send the reminder whose time has come, if any; a summary line for the TA channel."""

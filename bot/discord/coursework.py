@@ -11,12 +11,14 @@ import datetime as dt
 import hashlib
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import Config
 from bot.linking import Person
-from bot.reminders import ReviewLine, owing, published_round, review_lines
+from bot.reminders import ReviewLine, by_reviewer, review_lines
+from bot.rounds import published_round
 from bot.store import Store
 from scrapers.urls import BadLink, normalise
 
@@ -243,12 +245,12 @@ def missing_report(store: Store) -> MissingReport:
         if not row.get("discord_id"):
             report.unlinked.append(row["name"])
     names = {row["key"]: row["name"] for row in students}
-    totals: dict[str, int] = {}
-    for line in review_lines(store):
-        totals[line.reviewer_key] = totals.get(line.reviewer_key, 0) + 1
-    for student, lines in sorted(owing(store).items(), key=lambda kv: names.get(kv[0], kv[0])):
+    everyone = review_lines(store)
+    totals = Counter(line.reviewer_key for line in everyone)
+    owing = by_reviewer(line for line in everyone if not line.done)
+    for student, lines in sorted(owing.items(), key=lambda kv: names.get(kv[0], kv[0])):
         if student in names:
-            report.owing.append((names[student], len(lines), totals.get(student, len(lines))))
+            report.owing.append((names[student], len(lines), totals[student]))
     return report
 
 

@@ -14,8 +14,8 @@ from discord.ext import commands
 from bot.discord.checks import NOT_LINKED, reply
 from bot.discord.coursework import CommentError, post_report, report_comment
 from bot.discord.embeds import clip, post_embed, reviews_embed
-from bot.linking import LinkError, LinkService, Person
-from bot.reminders import review_lines, welcome_message
+from bot.linking import LinkError, LinkRequest, LinkService, Person
+from bot.reminders import ReviewLine, review_lines
 from bot.store import Store
 
 if TYPE_CHECKING:
@@ -28,12 +28,18 @@ def linked_person(store: Store, discord_id: int) -> Person | None:
     return LinkService(store).person_for(discord_id)
 
 
-def request_link(store: Store, discord_id: int, name: str, email: str):  # type: ignore[no-untyped-def]
+def request_link(store: Store, discord_id: int, name: str, email: str) -> LinkRequest:
     return LinkService(store).request(discord_id, name, email)
 
 
 def redeem_code(store: Store, discord_id: int, name: str, email: str, code: str) -> Person:
     return LinkService(store).redeem(discord_id, name, email, code)
+
+
+def linked_review_lines(store: Store, discord_id: int) -> list[ReviewLine]:
+    """The reviews of the student linked to this account (none when it is not linked)."""
+    person = linked_person(store, discord_id)
+    return review_lines(store, person.key) if person is not None else []
 
 
 class Students(commands.Cog):
@@ -99,7 +105,7 @@ class Students(commands.Cog):
         if code:
             await reply(interaction, f"Linked: you are {person.name} on the course roster. Try `/reviews`.")
             key = f"link:code:{user.id}:{person.key}:{interaction.id}"
-            self.bot.spawn(self._welcome(person.key, key), "link-welcome")
+            self.bot.spawn(self.bot.announcer.welcome(person.key, key), "link-welcome")
             return
         if not request.fresh:
             await reply(
@@ -118,11 +124,6 @@ class Students(commands.Cog):
             ),
             "link-notice",
         )
-
-    async def _welcome(self, student_key: str, key: str) -> None:
-        message = await self.bot.db.run(welcome_message, self.bot.config, student_key, key)
-        if message is not None:
-            await self.bot.deliverer.deliver(message)
 
     @app_commands.command(
         name="comment", description="Report the link to a comment you left on an assigned post"
@@ -146,10 +147,7 @@ class Students(commands.Cog):
     async def _post_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        person = await self.bot.db.run(linked_person, interaction.user.id)
-        if person is None:
-            return []
-        lines = await self.bot.db.run(review_lines, person.key)
+        lines = await self.bot.db.run(linked_review_lines, interaction.user.id)
         choices = []
         for n, line in enumerate(lines, 1):
             label = clip(f"{n}. {line.post_title or line.post_url} by {line.author_name}", 100)

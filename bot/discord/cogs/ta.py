@@ -22,9 +22,9 @@ from bot.config import Config
 from bot.discord.checks import reply, ta_refusal
 from bot.discord.coursework import find_people, missing_report, student_card
 from bot.discord.embeds import clip, missing_embed, request_line, student_embed
-from bot.linking import LinkError, LinkService, Person
+from bot.linking import LinkError, LinkRequest, LinkService, Person
 from bot.locking import Busy
-from bot.reminders import review_lines, welcome_message
+from bot.reminders import review_lines
 from bot.report import coverage, render_csv
 from bot.rounds import RevisionReport, RoundError, RoundService, RoundView
 from bot.store import Store
@@ -79,15 +79,15 @@ def _reviews_csv(store: Store) -> str:
     return buffer.getvalue()
 
 
-def _preview(store: Store, config: Any, seed: int | None) -> RoundView:
+def _preview(store: Store, config: Config, seed: int | None) -> RoundView:
     return RoundService(store, config).preview(seed)
 
 
-def _publish(store: Store, config: Any) -> RoundView:
+def _publish(store: Store, config: Config) -> RoundView:
     return RoundService(store, config).publish()
 
 
-def _update(store: Store, config: Any) -> RevisionReport:
+def _update(store: Store, config: Config) -> RevisionReport:
     return RoundService(store, config).update()
 
 
@@ -99,7 +99,7 @@ def _pairs_csv(view: RoundView) -> str:
     return buffer.getvalue()
 
 
-def _pending(store: Store) -> list[Any]:
+def _pending(store: Store) -> list[LinkRequest]:
     return LinkService(store).pending()
 
 
@@ -107,7 +107,7 @@ def _approve(store: Store, request_id: int, ta_id: int) -> Person:
     return LinkService(store).approve(request_id, ta_id)
 
 
-def _reject(store: Store, request_id: int, ta_id: int, note: str) -> Any:
+def _reject(store: Store, request_id: int, ta_id: int, note: str) -> LinkRequest:
     return LinkService(store).reject(request_id, ta_id, note)
 
 
@@ -344,7 +344,7 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
         await reply(
             interaction, f"Linked <@{person.discord_id}> to {person.name}. They get a DM with their reviews."
         )
-        self.bot.spawn(self._welcome(person.key, f"link:request:{request}"), "link-welcome")
+        self.bot.spawn(self.bot.announcer.welcome(person.key, f"link:request:{request}"), "link-welcome")
 
     link_approve.autocomplete("request")(_request_choices)
 
@@ -413,11 +413,6 @@ class Ta(commands.GroupCog, group_name="ta", group_description="Course TA tools"
             await reply(interaction, "Name exactly one student (pick from the suggestions).")
             return None
         return people[0]
-
-    async def _welcome(self, student_key: str, key: str) -> None:
-        message = await self.bot.db.run(welcome_message, self.config, student_key, key)
-        if message is not None:
-            await self.bot.deliverer.deliver(message)
 
     async def _tell(self, discord_id: str, text: str) -> None:
         try:
