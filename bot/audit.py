@@ -64,10 +64,7 @@ def run_audit(
     started = time.perf_counter()
     try:
         report.sync = sync(config, store, env=env, kind=f"{kind}:sync")
-        say(
-            "sync: "
-            + (", ".join(f"{k} {v}" for k, v in sorted(report.sync.counts.items())) or "nothing to do")
-        )
+        say("sync: " + report.sync.summary())
         for problem in report.sync.problems:
             say(f"  ! {problem}")
     except Exception as exc:

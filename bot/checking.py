@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
-from bot.fetching import PostFetcher
+from bot.fetching import article_from_snapshot
+from bot.snapshots import SnapshotStore
 from bot.store import Store, utcnow
 
 if TYPE_CHECKING:
@@ -66,19 +67,22 @@ class CheckService:
         self.config = config
         self.checker_factory = checker_factory
         self.version = model_version()
+        self._checked: set[str] = set()  # snapshots with a verdict from this model
 
     def run(self, batch_posts: int = 32, progress: Callable[..., object] | None = None) -> CheckReport:
         """Check every current post that was fetched and has no verdict for this model yet."""
         report = CheckReport()
+        cursor = self.store.db.execute("select sha256 from checks where model_version = ?", [self.version])
+        self._checked = {sha for (sha,) in cursor.fetchall()}
         pending: list[tuple[dict[str, Any], Any, str]] = []
-        reader = PostFetcher(self.store, self.config)
+        snapshots = SnapshotStore(self.config.snapshot_dir)
         tools = {s["key"]: s["tool"] or "" for s in self.store.rows("students")}
         for post in self.store.rows("posts", "status = 'current' and sha256 is not null", order_by="key"):
             tool = post.get("tool") or tools.get(post["student_key"], "")
-            if self.verdict(post) is not None or self._same_text_verdict(post, tool):
+            if post["sha256"] in self._checked or self._same_text_verdict(post, tool):
                 report.cached += 1
                 continue
-            article = reader.article_of(post)
+            article = article_from_snapshot(snapshots, post)
             if article is None:
                 report.skipped.append(post["key"])
                 continue
@@ -96,15 +100,6 @@ class CheckService:
                     if progress:
                         progress()
         return report
-
-    def verdict(self, post: dict[str, Any]) -> dict[str, Any] | None:
-        """The stored verdict for the post's current snapshot and this model, if any."""
-        rows = list(
-            self.store.rows(
-                "checks", "sha256 = ? and model_version = ?", [post.get("sha256"), self.version], limit=1
-            )
-        )
-        return json.loads(rows[0]["result"]) if rows else None
 
     def _same_text_verdict(self, post: dict[str, Any], tool: str) -> bool:
         """Record, for the post's new snapshot, the verdict this model gave an earlier snapshot of the
@@ -126,10 +121,7 @@ class CheckService:
         return True
 
     def _save(self, post: dict[str, Any], verdict: PostVerdict, tool: str) -> None:
-        existing = list(
-            self.store.rows("checks", "sha256 = ? and model_version = ?", [post["sha256"], self.version])
-        )
-        if existing:
+        if post["sha256"] in self._checked:
             return  # another post with the same bytes was checked in this run
         self._insert(post, json.dumps(verdict.to_json(post["url"]), sort_keys=True), tool)
 
@@ -145,6 +137,7 @@ class CheckService:
                 "created_at": utcnow(),
             }
         )
+        self._checked.add(post["sha256"])
 
 
 def latest_verdict(store: Store, post: dict[str, Any]) -> dict[str, Any] | None:

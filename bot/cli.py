@@ -17,6 +17,7 @@ from bot.locking import Busy, WriterLock
 from bot.store import Store
 
 if TYPE_CHECKING:
+    from bot.sync import SyncReport
     from scrapers.article import Article
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -308,9 +309,8 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FAILED if report.failed_sources else EXIT_OK
 
 
-def print_sync(report, out: TextIO, err: TextIO) -> None:  # type: ignore[no-untyped-def]
-    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "nothing to do"
-    print(f"sync: {counts}", file=out)
+def print_sync(report: SyncReport, out: TextIO, err: TextIO) -> None:
+    print(f"sync: {report.summary()}", file=out)
     for problem in report.problems:
         print(f"  ! {problem}", file=err)
     if report.failed_sources:

@@ -8,7 +8,6 @@ GitHub token to the GitHub API host; a redirect elsewhere drops them (the fetche
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -183,10 +182,3 @@ def _what(step: CommentStep) -> str:
         "medium_html": "Medium story page",
         "medium_feed": "Medium feed",
     }.get(step.kind, step.kind)
-
-
-def dumps(listing: Listing) -> str:
-    """A listing in one line, for debugging and test messages."""
-    return json.dumps(
-        {"ok": listing.ok, "complete": listing.complete, "n": len(listing.comments), "notes": listing.notes}
-    )

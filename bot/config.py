@@ -116,11 +116,13 @@ class FetchConfig:
 
 @dataclass(frozen=True)
 class CommentsConfig:
+    """Where the comment APIs are and which variable holds the GitHub token."""
+
     github_token_env: str = "GITHUB_TOKEN"
     github_api: str = "https://api.github.com"
     wordpress_com_api: str = "https://public-api.wordpress.com"
     workers: int = 4
-    medium_feed_items: int = 10
+    medium_feed_items: int = 10  # responses read from a commenter's feed, at most
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,17 @@ class Config:
     @property
     def snapshot_dir(self) -> Path:
         return self.path(self.storage.snapshots)
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent the bot sends: its name, and the course's contact page when there is one."""
+        contact = self.course.contact_url
+        return self.fetch.user_agent + (f" (+{contact})" if contact else "")
+
+    @property
+    def comments_cutoff(self) -> dt.datetime:
+        """The comment deadline plus its grace: a comment posted after it is late."""
+        return self.course.comments_due + dt.timedelta(hours=self.thresholds.comment_grace_hours)
 
 
 def load_config(path: str | Path) -> Config:

@@ -11,7 +11,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,9 +60,8 @@ class FetchOutcome:
 
 def fetch_policy(config: Config) -> FetchPolicy:
     fetch = config.fetch
-    agent = fetch.user_agent + (f" (+{config.course.contact_url})" if config.course.contact_url else "")
     return FetchPolicy(
-        user_agent=agent,
+        user_agent=config.user_agent,
         read_timeout=fetch.timeout_seconds,
         deadline=fetch.timeout_seconds * 2,
         max_bytes=fetch.max_bytes,
@@ -72,6 +71,33 @@ def fetch_policy(config: Config) -> FetchPolicy:
         allow_loopback=fetch.allow_private_addresses,
         allow_private=fetch.allow_private_addresses,
     )
+
+
+def parse_step(step: FetchStep, body: bytes, post_url: str, reasons: list[str]) -> Article | None:
+    """The article a fetch step's answer gives, or None with the reason added to `reasons`."""
+    try:
+        article = step.parse(body, post_url)
+    except PlatformError as exc:
+        reasons.append(str(exc))
+        return None
+    except Exception as exc:  # a parser bug must not stop the audit of the other posts
+        reasons.append(f"could not read the page ({type(exc).__name__})")
+        return None
+    if not article.blocks and "video_post" not in article.flags:
+        reasons.append("no article text found on the page")
+        return None
+    return article
+
+
+def article_from_snapshot(snapshots: SnapshotStore, post: Mapping[str, Any]) -> Article | None:
+    """The post's article, read again from its kept snapshot (no network)."""
+    body = snapshots.get(post.get("sha256") or "")
+    if body is None:
+        return None
+    for step in plan(post["url"], post["platform"] or "web"):
+        if step.kind == post.get("snapshot_kind"):
+            return parse_step(step, body, post["url"], [])
+    return None
 
 
 class PostFetcher:
@@ -162,11 +188,10 @@ class PostFetcher:
                 outcome.status, outcome.kind = "unchanged", step.kind  # same bytes: not read again
                 return outcome
             with self.timer("extract"):
-                article = self._parse(step, result.body, row["url"], reasons)
+                article = parse_step(step, result.body, row["url"], reasons)
+            outcome.versions.append(version)  # kept even when it could not be read: a TA may look
             if article is None:
-                outcome.versions.append(version)  # kept even when it could not be read: a TA may look
                 continue
-            outcome.versions.append(version)
             changed = version.sha256 != last_sha
             outcome.status, outcome.article, outcome.kind = (
                 ("ok" if changed else "unchanged"),
@@ -185,13 +210,7 @@ class PostFetcher:
 
     def article_of(self, post: dict[str, Any]) -> Article | None:
         """The post's article, read again from its kept snapshot (for a check that needs it)."""
-        body = self.snapshots.get(post.get("sha256") or "")
-        if body is None:
-            return None
-        for step in plan(post["url"], post["platform"] or "web"):
-            if step.kind == post.get("snapshot_kind"):
-                return self._parse(step, body, post["url"], [])
-        return None
+        return article_from_snapshot(self.snapshots, post)
 
     def _canvas_auth(self, url: str) -> dict[str, str] | None:
         """The course's Canvas token, for the course's own Canvas host and nothing else."""
@@ -208,21 +227,6 @@ class PostFetcher:
             content_type=result.content_type, headers=result.headers, size=len(result.body), kind=kind,
             fetched_at=result.fetched_at,
         )  # fmt: skip
-
-    @staticmethod
-    def _parse(step: FetchStep, body: bytes, post_url: str, reasons: list[str]) -> Article | None:
-        try:
-            article = step.parse(body, post_url)
-        except PlatformError as exc:
-            reasons.append(str(exc))
-            return None
-        except Exception as exc:  # a parser bug must not stop the audit of the other posts
-            reasons.append(f"could not read the page ({type(exc).__name__})")
-            return None
-        if not article.blocks and "video_post" not in article.flags:
-            reasons.append("no article text found on the page")
-            return None
-        return article
 
     # recording (calling thread only) --------------------------------------------------------
 

@@ -220,7 +220,7 @@ def tried_tool(row: StudentRow, article: Article | None = None) -> Suggestion:
     if article is not None and article.blocks:
         code = [b for b in article.blocks if b.kind == "code"]
         signals = hands_on_signals("\n".join(b.text for b in article.blocks if b.kind != "code"))
-        found = "; ".join(f'{kind} ("{example}")' for kind, example in signals.items())
+        found = _signals_text(signals)
         if code:
             why = f"{len(code)} code block{'s' if len(code) > 1 else ''} in the post"
             return Suggestion("yes", 0.85, f"{why}; {found}" if found else why)
@@ -239,16 +239,19 @@ def tried_tool(row: StudentRow, article: Article | None = None) -> Suggestion:
             "unknown", None, "no code, commands, config or numbers in the evidence: read the post"
         )
     confidence = round(min(0.55 + 0.1 * (len(signals) - 1), 0.8), 2)
-    return Suggestion(
-        "yes", confidence, "; ".join(f'{kind} ("{example}")' for kind, example in signals.items())
-    )
+    return Suggestion("yes", confidence, _signals_text(signals))
+
+
+def _signals_text(signals: dict[str, str]) -> str:
+    return "; ".join(f'{kind} ("{example}")' for kind, example in signals.items())
 
 
 def articles_from_snapshots(store: Store, config: Config) -> ArticleOf:
     """Read each row's post again from its kept snapshot (no network), for `grade`."""
-    from bot.fetching import PostFetcher
+    from bot.fetching import article_from_snapshot
+    from bot.snapshots import SnapshotStore
 
-    reader = PostFetcher(store, config)
+    snapshots = SnapshotStore(config.snapshot_dir)
     posts = {p["student_key"]: p for p in store.rows("posts", "status = 'current'")}
 
     def article_of(row: StudentRow) -> Article | None:
@@ -256,7 +259,7 @@ def articles_from_snapshots(store: Store, config: Config) -> ArticleOf:
         if not post or not post.get("sha256"):
             return None
         try:
-            return reader.article_of(post)
+            return article_from_snapshot(snapshots, post)
         except Exception:  # a snapshot that no longer parses: fall back to the evidence
             return None
 

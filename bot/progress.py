@@ -86,11 +86,6 @@ class Bar:
                 self.note = note
             self._maybe_draw()
 
-    def set_total(self, total: int | None) -> None:
-        with self._lock:
-            self.total = total if total and total > 0 else None
-            self._maybe_draw(force=True)
-
     def write(self, line: str) -> None:
         """Print a line (to the bar's stream) without garbling the bar."""
         with self._lock:

@@ -223,24 +223,24 @@ def coverage(store: Store, course: str | None = None, config: Config | None = No
     if course is None:
         course = config.course.name if config else ""
     post_due = config.course.post_due if config else None
-    comments_due = None
+    comments_due = config.comments_cutoff if config else None
     threshold = config.thresholds.section_confidence if config else None
     k = config.assignment.reviews_per_student if config else 2
-    if config:
-        comments_due = config.course.comments_due + dt.timedelta(hours=config.thresholds.comment_grace_hours)
 
     people = {s["key"]: s for s in store.rows("students")}
     flags: dict[str, list[str]] = {}
     for flag in store.rows("flags", "resolved_at is null", order_by="kind, first_seen"):
         flags.setdefault(flag["student_key"], []).append(f"{flag['kind']}: {flag['detail']}")
     posts = {p["student_key"]: p for p in store.rows("posts", "status = 'current'", order_by="first_seen")}
-    url_of = {p["key"]: p["url"] for p in store.rows("posts")}
-    author_of = {p["key"]: p["student_key"] for p in store.rows("posts")}
+    every_post = list(store.rows("posts"))
+    url_of = {p["key"]: p["url"] for p in every_post}
+    author_of = {p["key"]: p["student_key"] for p in every_post}
     checks = _latest_checks(store)
     versions = _versions(store)
     watching_since = _watching_since(store)
 
-    given, received = _reviews(store, people, url_of, author_of, comments_due)
+    current = {student: post["key"] for student, post in posts.items()}
+    given, received = _reviews(store, people, current, url_of, author_of, comments_due)
     links = Counter(c["reviewer_key"] for c in store.rows("comments", "source in ('sheet', 'discord')"))
     active = list(store.rows("assignments", "status = 'active'"))
     gives = Counter(a["reviewer_key"] for a in active)
@@ -446,14 +446,15 @@ def _lateness(
 def _reviews(
     store: Store,
     people: dict[str, dict[str, Any]],
+    current: dict[str, str],
     url_of: dict[str, str],
     author_of: dict[str, str],
     due: dt.datetime | None,
 ) -> tuple[dict[str, list[Review]], dict[str, list[Review]]]:
     """Reviews given and received per student: assigned ones with the comment that counts (see
-    bot/review_match.py), then the comments that count for no assignment."""
+    bot/review_match.py), then the comments that count for no assignment; `current` maps each
+    student to their current post."""
     assignments = {a["id"]: a for a in store.rows("assignments", "status = 'active'", order_by="id")}
-    current = {p["student_key"]: p["key"] for p in store.rows("posts", "status = 'current'")}
     match = match_comments(assignments.values(), store.rows("comments", order_by="first_seen, id"), current)
 
     def name(key: str) -> str:

@@ -318,9 +318,7 @@ POST_RANK = {"ok": 4, "not fetched": 3, "not public": 2, "unreachable": 1, "no p
 
 
 def _post_cell(row: StudentRow) -> str:
-    rank = {"ok": 4, "not fetched": 3, "not public": 2, "unreachable": 1, "no post": 0}.get(
-        row.post_status, 0
-    )
+    rank = POST_RANK.get(row.post_status, 0)
     if not row.post_url:
         return f'<td class="post" data-sort="{rank}"><span class="badge no">no post</span></td>'
     title = row.title or row.post_url

@@ -49,6 +49,10 @@ class SyncReport:
     def changed(self) -> int:
         return sum(v for k, v in self.counts.items() if k.endswith((".inserted", ".updated", ".resolved")))
 
+    def summary(self) -> str:
+        """The counts on one line ("nothing to do" when there are none)."""
+        return ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items())) or "nothing to do"
+
 
 Reader = Callable[[], SourceResult]
 
@@ -77,8 +81,9 @@ def configured_sources(config: Config, env: Mapping[str, str]) -> list[tuple[str
 
         def read_sheet() -> SourceResult:
             if sheet.url:
-                agent = f"{config.fetch.user_agent} (+{config.course.contact_url})".replace(" (+)", "")
-                data = download_sheet(sheet.url, user_agent=agent, timeout=config.fetch.timeout_seconds)
+                data = download_sheet(
+                    sheet.url, user_agent=config.user_agent, timeout=config.fetch.timeout_seconds
+                )
             else:
                 data = read_sheet_file(config.path(sheet.path))
             return parse_sheet(data, sheet.columns, "claim sheet")
@@ -334,7 +339,7 @@ class _Merge:
         if len(distinct) > 1:
             urls = ", ".join(c.link.url for c in distinct.values())
             self._flag(student, "two_links", f"different post links: {urls}")
-        has_current = any(
+        has_current = not self.complete and any(  # asked only when a source is missing
             True for _ in self.store.rows("posts", "student_key = ? and status = 'current'", [student])
         )
         for key, claim in distinct.items():

@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 
 from bot.comment_fetch import CommentFetcher, Credentials
 from bot.comment_match import Matcher, identities
-from bot.config import Config
-from bot.fetching import PostFetcher, fetch_policy
+from bot.config import CommentsConfig, Config
+from bot.fetching import VIDEO_PLATFORMS, article_from_snapshot, fetch_policy
 from bot.review_match import post_key_of
 from bot.snapshots import SnapshotStore
 from bot.store import Store, parse_time, utcnow
@@ -58,7 +58,6 @@ from scrapers.fetch import Fetcher
 from scrapers.urls import BadLink, normalise
 
 REPORTED_SOURCES = ("sheet", "discord")
-VIDEO_PLATFORMS = ("youtube", "video")
 BOT_SOURCES = ("found", "canvas")
 SELF_REPORTED = "unverified, self-reported: a TA should spot-check it"
 
@@ -74,24 +73,8 @@ class Judge(Protocol):
 JudgeFactory = Callable[[], Judge]
 
 
-@dataclass(frozen=True)
-class VerifySettings:
-    """Where the comment APIs are and which variable holds the GitHub token (bot.toml `[comments]`)."""
-
-    github_token_env: str = "GITHUB_TOKEN"
-    github_api: str = "https://api.github.com"
-    wordpress_com_api: str = "https://public-api.wordpress.com"
-    workers: int = 4
-    medium_feed_items: int = 10  # responses read from a commenter's feed, at most
-
-
-def settings_of(config: Config) -> VerifySettings:
-    """The `[comments]` table of bot.toml when the configuration has one, else the defaults."""
-    section = getattr(config, "comments", None)
-    if section is None:
-        return VerifySettings()
-    known = VerifySettings.__dataclass_fields__
-    return VerifySettings(**{k: getattr(section, k) for k in known if hasattr(section, k)})
+# Where the comment APIs are and which variable holds the GitHub token: bot.toml `[comments]`.
+VerifySettings = CommentsConfig
 
 
 # the judge, loaded once per process and only when a new text needs it -----------------------------
@@ -102,10 +85,8 @@ _judge_lock = threading.Lock()
 
 def _judge_class() -> Any:
     """The comment judge class (models.comments), imported only when a comment needs judging."""
-    try:
-        from models.comments import CommentJudge
-    except ImportError:
-        from models.comments.judge import CommentJudge
+    from models.comments import CommentJudge
+
     return CommentJudge
 
 
@@ -200,6 +181,11 @@ class Outcome:
     late: int | None = None
     reviewer: str = ""
 
+    @property
+    def judged_on(self) -> str:
+        """The post whose verdict cache holds this comment's substance verdict."""
+        return self.judge_post if self.judge_post not in ("", "duplicate") else self.post_key
+
 
 @dataclass
 class MediumLook:
@@ -251,7 +237,7 @@ class VerifyService:
         self.fetcher = fetcher or Fetcher(fetch_policy(config))
         self.judge_factory = judge_factory
         self.env = os.environ if env is None else env
-        self.settings = settings or settings_of(config)
+        self.settings = settings or config.comments
         self.snapshots = SnapshotStore(config.snapshot_dir)
         self._judge: Judge | None = None
         self.version: str | None = None
@@ -354,7 +340,7 @@ class VerifyService:
                 who: pool.submit(self._look_medium, net, who, medium_rows, medium_reviews)
                 for who in sorted(medium_people)
             }
-            self.listings: dict[str, Listing] = {key: f.result() for key, f in futures.items()}
+            self.listings = {key: f.result() for key, f in futures.items()}
             looks: dict[str, MediumLook] = {who: f.result() for who, f in medium_futures.items()}
         for key, listing in sorted(self.listings.items()):
             if not listing.ok:
@@ -524,7 +510,7 @@ class VerifyService:
 
     def _best(self, comments: list[Comment]) -> tuple[Comment, list[str]]:
         """Of a reviewer's comments on one post, the one that counts: on time first, then the longest."""
-        due = self._due()
+        due = self.config.comments_cutoff
 
         def rank(c: Comment) -> tuple[int, int, str]:
             posted = parse_time(c.posted_at)
@@ -603,17 +589,11 @@ class VerifyService:
                     [f"found at the reported link, {who.reason}"],
                 )
             if mine:
-                best, more = self._best(mine)
-                return Outcome(
-                    "found",
-                    review.post_key,
-                    review.id,
-                    best,
-                    [
-                        f"the reported link points to a comment {who.reason}; "
-                        "the reviewer's own comment was found on the post",
-                        *more,
-                    ],
+                return self._found_own(
+                    review,
+                    mine,
+                    f"the reported link points to a comment {who.reason}; "
+                    "the reviewer's own comment was found on the post",
                     mismatched=True,
                 )
             if who.verdict == "other":
@@ -634,17 +614,11 @@ class VerifyService:
                 [f"the reported comment is {who.reason}", SELF_REPORTED],
             )
         if mine:
-            best, more = self._best(mine)
-            return Outcome(
-                "found",
-                review.post_key,
-                review.id,
-                best,
-                [
-                    "the reported link names no comment on the page; "
-                    "the reviewer's comment was found on the post",
-                    *more,
-                ],
+            return self._found_own(
+                review,
+                mine,
+                "the reported link names no comment on the page; "
+                "the reviewer's comment was found on the post",
             )
         if complete:
             return Outcome(
@@ -664,6 +638,13 @@ class VerifyService:
             None,
             [f"the post's comments could not be read ({notes})", SELF_REPORTED],
         )
+
+    def _found_own(
+        self, review: Review, mine: list[Comment], note: str, *, mismatched: bool = False
+    ) -> Outcome:
+        """The reviewer's own comment on the post counts, whatever the reported link pointed at."""
+        best, more = self._best(mine)
+        return Outcome("found", review.post_key, review.id, best, [note, *more], mismatched=mismatched)
 
     def _not_assigned(self, reviewer: str, key: str) -> str:
         assigned = [f"{self._name(r.author)}'s post" for r in self.by_reviewer.get(reviewer, [])]
@@ -833,10 +814,6 @@ class VerifyService:
 
     # checks across comments ------------------------------------------------------------------------
 
-    def _due(self) -> dt.datetime:
-        grace = dt.timedelta(hours=self.config.thresholds.comment_grace_hours)
-        return self.config.course.comments_due.astimezone(dt.UTC) + grace
-
     def _check_duplicates(self, outcomes: dict[str, Outcome], report: VerifyReport) -> None:
         due = self.config.course.comments_due.astimezone(dt.UTC)
         grace = self.config.thresholds.comment_grace_hours
@@ -850,7 +827,7 @@ class VerifyService:
             if outcome.status in ("found", "unverified"):
                 if posted is None:
                     outcome.reasons.append("no date shown for it: lateness not checked")
-                elif posted > due + dt.timedelta(hours=grace):
+                elif posted > self.config.comments_cutoff:
                     outcome.late = 1
                     limit = f"{due.astimezone(tz):%a %d %b %H:%M %Z}" + (
                         f" + {grace} h grace" if grace else ""
@@ -906,7 +883,7 @@ class VerifyService:
             return
         pending: dict[str, list[Outcome]] = defaultdict(list)
         for outcome in todo:
-            post = outcome.judge_post if outcome.judge_post not in ("", "duplicate") else outcome.post_key
+            post = outcome.judged_on
             cache_id = self._verdict_id(outcome.comment.text, post)  # type: ignore[union-attr]
             found = self.store.get("comment_verdicts", cache_id)
             if found is not None:
@@ -922,12 +899,11 @@ class VerifyService:
             report.judge_error = f"comment judge could not be loaded: {type(exc).__name__}: {exc}"
             report.errors.append(report.judge_error)
             return
-        reader = PostFetcher(self.store, self.config, self.fetcher)
         for post_key, items in sorted(pending.items()):
             texts = list(dict.fromkeys(o.comment.text for o in items))  # type: ignore[union-attr]
             try:
                 post = self.posts.get(post_key)
-                article = reader.article_of(post) if post else None
+                article = article_from_snapshot(self.snapshots, post) if post else None
                 encoding = judge.encode_post(article) if article is not None else None
                 verdicts = judge.judge_encoded(texts, encoding)
             except Exception as exc:
@@ -1002,7 +978,7 @@ class VerifyService:
         score: float | None = None
         version: str | None = None
         if comment is not None and comment.text.strip():
-            post = outcome.judge_post if outcome.judge_post not in ("", "duplicate") else outcome.post_key
+            post = outcome.judged_on
             verdict = self.verdicts.get(self._verdict_id(comment.text, post)) if self.version else None
             if verdict is None and existing and existing.get("judge_version"):
                 # the judge is unavailable this run: the earlier verdict on the same text stands
@@ -1084,4 +1060,4 @@ def _same_text(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.9
 
 
-__all__ = ["VerifyReport", "VerifyService", "VerifySettings", "load_judge", "settings_of"]
+__all__ = ["VerifyReport", "VerifyService", "VerifySettings", "load_judge"]
