@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=POSTS)
     args = parser.parse_args(argv)
     articles = copies(base_articles(), args.posts)
-    n_paragraphs = sum(len(paragraphs(a)) for a in articles)
     texts = [p.text for a in articles for p in paragraphs(a)]
+    n_paragraphs = len(texts)
 
     started = time.perf_counter()
     from models.rubric import MODEL_VERSION, RubricChecker

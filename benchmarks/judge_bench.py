@@ -19,9 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.comments import CommentJudge
-from models.comments.data import DEMO_POSTS, demo_post_html, load_demo, read_indomain
+from models.comments.data import DEMO_POSTS, demo_article, load_demo, read_indomain
 from models.encoder import Encoder
-from scrapers.extract import extract_html
 
 TARGET = 100.0  # comments per second, post encoded, 2 CPU cores
 POST = "tkowalczyk__load-testing-our-recommender-with-locust-57b72b2c6be5.html"
@@ -58,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     encoder = Encoder(precision="bf16" if args.bf16 else "fp32")
     judge = CommentJudge.load(encoder=encoder)
     load_s = time.perf_counter() - started
-    post = extract_html(demo_post_html(DEMO_POSTS / POST)[0], "")
+    post = demo_article(DEMO_POSTS / POST)
     started = time.perf_counter()
     encoded = judge.encode_post(post)
     post_s = time.perf_counter() - started

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from models.segment import Paragraph
+from models.segment import Paragraph, by_path
 
 AGGREGATES = ("logit_max", "logit_top3", "log_sum", "block_mean", "block_log_sum")
 MOVIE_AGGREGATES = ("post_movie_share", "grounded_block", "grounded_log_sum")  # movie_example only
@@ -55,9 +55,7 @@ def post_aggregates(probs: np.ndarray, paragraphs: Sequence[Paragraph], label: i
     p = probs[:, label].astype(np.float64)
     top = np.sort(p)[::-1]
     top3 = float(np.concatenate([top[:3], np.zeros(max(0, 3 - len(top)))]).mean())
-    blocks: dict[tuple[str, ...], list[int]] = {}
-    for i, para in enumerate(paragraphs):
-        blocks.setdefault(para.path, []).append(i)
+    blocks = by_path(paragraphs)
     block_mean = 0.0
     block_sum = 0.0
     for members in blocks.values():

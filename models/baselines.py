@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models.rubric import SECTIONS
 from scrapers.article import Article
-
-SECTIONS = ("problem", "movie_example", "strengths_limitations")
 
 HEADING_KEYWORDS = {
     "problem": re.compile(r"\b(?:problems?|challenges?|motivation|why\b|pain)", re.IGNORECASE),

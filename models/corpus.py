@@ -20,12 +20,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.rubric import SECTIONS
 from models.segment import Paragraph, load_document, paragraphs
 from scrapers.article import Article, Block
 from scrapers.platforms.markdown import inline
 
-LABELS = ("problem", "movie_example", "strengths_limitations", "other")
-SECTIONS = LABELS[:3]
 POST_COLUMNS = {
     "problem": "has_problem",
     "movie_example": "has_movie_example",

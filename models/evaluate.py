@@ -35,14 +35,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from models.baselines import TfidfBaseline, heading_rule
-from models.corpus import LABELS, SECTIONS, Doc, demo_posts, shared_root
+from models.corpus import Doc, demo_posts, shared_root
 from models.features import FEATURES_VERSION
 from models.head import HEAD_FILE, file_digest
-from models.rubric import PRESENT_AT, paragraph_probabilities, sections_from_probabilities
+from models.rubric import LABELS, PRESENT_AT, SECTIONS, paragraph_probabilities, sections_from_probabilities
 from models.train import CACHE_DIR, K_FOLDS, PARAMS, folds, load_training, train_bundle
 
 METRICS_FILE = Path(__file__).resolve().parent / "metrics.json"
@@ -240,6 +241,22 @@ def run(
     return metrics, docs
 
 
+def prf_table(results: Any, systems: Sequence[str], partial: bool = False) -> list[str]:
+    """Header and one row per section and system of P/R/F1 and counts (results[system][section]);
+    with `partial`, how many partial posts were called present."""
+    header = f"{'section':23s} {'system':14s} {'P':>5s} {'R':>5s} {'F1':>5s}  tp fp fn"
+    lines = [header + ("  partial->present" if partial else "")]
+    for s in SECTIONS:
+        for name in systems:
+            r = results[name][s]
+            row = (
+                f"{s:23s} {name:14s} {r['precision']:5.2f} {r['recall']:5.2f} {r['f1']:5.2f}  "
+                f"{r['tp']:2d} {r['fp']:2d} {r['fn']:2d}"
+            )
+            lines.append(row + (f"  {r['partial_called_present']}/{r['partial_n']}" if partial else ""))
+    return lines
+
+
 def format_tables(metrics: dict[str, object], demo: Sequence[dict[str, object]] = ()) -> str:
     lines = []
     post = metrics["post_level"]
@@ -247,29 +264,14 @@ def format_tables(metrics: dict[str, object], demo: Sequence[dict[str, object]] 
         f"Post level, real posts ({metrics['real_posts']}), {metrics['folds']}-fold nested CV by post; "
         "yes = present, no = absent, partial reported apart"
     )
-    lines.append(f"{'section':23s} {'system':14s} {'P':>5s} {'R':>5s} {'F1':>5s}  tp fp fn  partial->present")
-    for s in SECTIONS:
-        for name in SYSTEMS:
-            r = post[name][s]  # type: ignore[index]
-            lines.append(
-                f"{s:23s} {name:14s} {r['precision']:5.2f} {r['recall']:5.2f} {r['f1']:5.2f}  "
-                f"{r['tp']:2d} {r['fp']:2d} {r['fn']:2d}  {r['partial_called_present']}/{r['partial_n']}"
-            )
+    lines.extend(prf_table(post, SYSTEMS, partial=True))
     if "post_level_weak" in metrics:
-        weak = metrics["post_level_weak"]
         lines.append("")
         lines.append(
             f"Post level, weak corpus ({metrics['weak_posts']}), held out by the same folds; labels from "
             "its person-labelled headings (supplementary)"
         )
-        lines.append(f"{'section':23s} {'system':14s} {'P':>5s} {'R':>5s} {'F1':>5s}  tp fp fn")
-        for s in SECTIONS:
-            for name in WEAK_SYSTEMS:
-                r = weak[name][s]  # type: ignore[index]
-                lines.append(
-                    f"{s:23s} {name:14s} {r['precision']:5.2f} {r['recall']:5.2f} {r['f1']:5.2f}  "
-                    f"{r['tp']:2d} {r['fp']:2d} {r['fn']:2d}"
-                )
+        lines.extend(prf_table(metrics["post_level_weak"], WEAK_SYSTEMS))
     lines.append("")
     lines.append("Calibration of our confidences (yes/no posts): Brier, ECE (5 bins)")
     for s in SECTIONS:
@@ -290,14 +292,7 @@ def format_tables(metrics: dict[str, object], demo: Sequence[dict[str, object]] 
         both = pooled(metrics, demo)
         lines.append("")
         lines.append("Post level, real posts (CV) and demo posts (held out) pooled")
-        lines.append(f"{'section':23s} {'system':14s} {'P':>5s} {'R':>5s} {'F1':>5s}  tp fp fn")
-        for s in SECTIONS:
-            for name in SYSTEMS:
-                r = both[name][s]
-                lines.append(
-                    f"{s:23s} {name:14s} {r['precision']:5.2f} {r['recall']:5.2f} {r['f1']:5.2f}  "
-                    f"{r['tp']:2d} {r['fp']:2d} {r['fn']:2d}"
-                )
+        lines.extend(prf_table(both, SYSTEMS))
         summary = demo_summary(demo)
         lines.append("")
         lines.append(

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from models.encoder import DIM
-from models.segment import Paragraph
+from models.segment import Paragraph, by_path
 
 FEATURES_VERSION = "f9"
 
@@ -260,9 +260,7 @@ def context_features(paragraphs: Sequence[Paragraph], title: str = "") -> np.nda
     post_movie = float(has_movie.mean()) if n else 0.0
     title_movie = 1.0 if CUES["movie"].search(title or "") else 0.0
     # Per section (paragraphs under the same heading path): movie share, code present.
-    sections: dict[tuple[str, ...], list[int]] = {}
-    for i, p in enumerate(paragraphs):
-        sections.setdefault(p.path, []).append(i)
+    sections = by_path(paragraphs)
     rows = []
     for i, p in enumerate(paragraphs):
         members = sections[p.path]
@@ -444,17 +442,7 @@ def prototype_similarities(
 def section_means(paras: Sequence[Paragraph], text_emb: np.ndarray) -> np.ndarray:
     """Per paragraph, the normalised mean embedding of all paragraphs under its heading path."""
     out = np.zeros_like(text_emb)
-    blocks: dict[tuple[str, ...], list[int]] = {}
-    for i, p in enumerate(paras):
-        blocks.setdefault(p.path, []).append(i)
-    for members in blocks.values():
+    for members in by_path(paras).values():
         mean = text_emb[members].mean(axis=0)
         out[members] = mean / max(float(np.linalg.norm(mean)), 1e-9)
     return out
-
-
-TAIL_NAMES = (
-    *HAND_NAMES,
-    *(f"proto_heading_{g}" for g in HEADING_PROTOTYPES),
-    *(f"proto_text_{g}" for g in TEXT_PROTOTYPES),
-)

@@ -101,11 +101,6 @@ def shingles(words: Sequence[str], n: int = SHINGLE) -> set[tuple[str, ...]]:
 PROMPT_SHINGLES = shingles(words_of(PROMPT))
 
 
-def prompt_overlap(text: str) -> int:
-    """How many of the text's word n-grams also occur in the assignment prompt."""
-    return len(shingles(words_of(text)) & PROMPT_SHINGLES)
-
-
 def copied_prompt(texts: Iterable[str], prompt_shingles: set[tuple[str, ...]] = PROMPT_SHINGLES) -> bool:
     return len(shingles(words_of("\n".join(texts))) & prompt_shingles) >= PROMPT_MIN_SHARED
 

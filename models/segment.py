@@ -12,6 +12,7 @@ index, so this module must not change without relabelling (the `sha` column catc
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +66,14 @@ def paragraphs(article: Article) -> list[Paragraph]:
         Paragraph(index=i, kind=kind, text=text, heading=heading, path=path, position=i / last)
         for i, (kind, text, heading, path) in enumerate(raw)
     ]
+
+
+def by_path(paras: Sequence[Paragraph]) -> dict[tuple[str, ...], list[int]]:
+    """The indexes of the paragraphs under each heading path, in document order."""
+    blocks: dict[tuple[str, ...], list[int]] = {}
+    for i, para in enumerate(paras):
+        blocks.setdefault(para.path, []).append(i)
+    return blocks
 
 
 def load_document(path: Path) -> Article:

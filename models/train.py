@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy as np
 
 from models.aggregate import post_aggregates
-from models.corpus import LABELS, SECTIONS, Doc, movie_variants, real_posts, shared_root, weak_posts
-from models.encoder import DIM, CachedEncoder, Encoder
+from models.corpus import Doc, movie_variants, real_posts, shared_root, weak_posts
+from models.encoder import DIM, CachedEncoder, shared_encoder
 from models.features import FEATURES_VERSION, post_matrices
 from models.head import HEAD_FILE, Bundle, Calibrator, Head
-from models.rubric import not_evidence
+from models.rubric import LABELS, SECTIONS, not_evidence
 
 CACHE_DIR = Path(tempfile.gettempdir()) / "reviewbot-rubric-cache"
 K_FOLDS = 5
@@ -54,7 +54,7 @@ PARAMS = Params()
 
 def featurise(docs: Sequence[Doc], cache_dir: Path | None = CACHE_DIR) -> list[np.ndarray]:
     """Feature matrices of the documents (embeddings cached on disk when cache_dir is given)."""
-    encoder = Encoder()
+    encoder = shared_encoder()
     encode = CachedEncoder(encoder, cache_dir).encode if cache_dir else encoder.encode
     return post_matrices([(d.paragraphs, d.article.title) for d in docs], encode, batch_size=64)
 

@@ -27,7 +27,7 @@ import numpy as np
 from models.comments.data import SharedMissing, shared_root
 from models.comments.evaluate import featurise_all
 from models.comments.features import FEATURES
-from models.comments.head import HEAD_FILE, Bundle, Logistic, penalties, substance_inputs
+from models.comments.head import HEAD_FILE, Bundle, Logistic, penalties, stage_b_inputs, substance_inputs
 from models.comments.metrics import summary
 from models.comments.pipeline import (
     CACHE_DIR,
@@ -35,7 +35,6 @@ from models.comments.pipeline import (
     Featurised,
     Params,
     _balanced,
-    _stage_b_x,
     constructive_oof,
     fit_constructive,
     fit_heads,
@@ -132,7 +131,7 @@ def run(shared: Path) -> list[tuple[str, dict[str, float]]]:
         report(name, scores)
         report(f"{name}, averaged with the judge", (scores + base) / 2)
 
-    c3_x = _stage_b_x(c3_logits, c3.no_post, c3.embeddings)
+    c3_x = stage_b_inputs(c3_logits, c3.no_post, c3.embeddings)
     for share in (0.1, 0.3, 1.0):
 
         def with_c3(train: Featurised, test: Featurised, share: float = share) -> np.ndarray:

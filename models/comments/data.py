@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from models.corpus import DEMO_POSTS, shared_root
+from scrapers.article import Article
+from scrapers.extract import extract_html
+
 INDOMAIN_FILE = Path(__file__).resolve().parent / "data" / "indomain.jsonl"
 C3_FILE = ("corpus", "comments", "c3_train.csv")
 BLOG_DIR = ("corpus", "comments", "blog")
@@ -40,12 +42,6 @@ class Labelled:
     post: str = ""  # path of the post file ("" = no post)
     group: str = ""  # cross-validation group: C3 article, blog, or post
     kind: str = ""  # in-domain kind
-
-
-def shared_root() -> Path:
-    """../shared beside the repository, or $REVIEWBOT_SHARED."""
-    env = os.environ.get("REVIEWBOT_SHARED")
-    return Path(env) if env else REPO.parent / "shared"
 
 
 def _need(path: Path) -> Path:
@@ -115,7 +111,6 @@ def load_indomain(shared: Path | None = None, path: Path = INDOMAIN_FILE) -> lis
 
 # --- the demo course (bundled, never used for training): a sanity check ----------------------------
 
-DEMO_POSTS = REPO / "bot" / "demo" / "course" / "posts"
 # (post file prefix, comment id) -> substantive, from bot/demo/course/README.md ("Comments linked from
 # claims.csv" and the unlinked generic ones; Ana's reply #comment-4 is not labelled there).
 DEMO_LABELS: dict[tuple[str, str], bool] = {
@@ -163,6 +158,11 @@ def demo_post_html(path: Path) -> tuple[bytes, list[tuple[str, str]]]:
     if section is not None:
         section.decompose()
     return str(soup).encode("utf-8"), comments
+
+
+def demo_article(path: Path) -> Article:
+    """A demo post without its comment section, extracted as the judge sees a fetched post."""
+    return extract_html(demo_post_html(path)[0], "")
 
 
 def load_demo(folder: Path = DEMO_POSTS) -> list[DemoComment]:

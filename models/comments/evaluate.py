@@ -18,14 +18,13 @@ import datetime as dt
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from models.comments.data import SharedMissing, load_blog, load_c3, load_indomain, shared_root
-from models.comments.head import HEAD_FILE, LENGTH_RULE, Bundle, c3_inputs, file_digest
+from models.comments.head import HEAD_FILE, LENGTH_RULE, Bundle, Logistic, c3_inputs, file_digest
 from models.comments.metrics import BUCKETS, accuracy, by_bucket, summary
 from models.comments.pipeline import (
     CACHE_DIR,
@@ -77,14 +76,10 @@ def evaluate_c3(c3: Featurised, ind: Featurised, blog: Featurised, params: Param
     return out
 
 
-def _sets(pred: Callable[[], np.ndarray], data: Featurised, threshold: float) -> dict[str, object]:
-    return summary(data.words, data.labels, pred() >= threshold)
-
-
 def evaluate_blog(
-    c3: Featurised, c3_logits: np.ndarray, ind: Featurised, blog: Featurised, params: Params
+    c3: Featurised, c3_logits: np.ndarray, a: Logistic, ind: Featurised, blog: Featurised, params: Params
 ) -> dict[str, object]:
-    a = fit_constructive(c3, params)
+    """`a` is stage A fitted on all of C3, `c3_logits` its out-of-fold logits."""
     no_blog = fit_heads(a, c3, c3_logits, [(ind, params.weight_indomain)], params)
     out: dict[str, object] = {
         "no_blog_data": summary(blog.words, blog.labels, predict(no_blog, blog) >= params.threshold),
@@ -113,9 +108,9 @@ def evaluate_blog(
 
 
 def evaluate_indomain(
-    c3: Featurised, c3_logits: np.ndarray, ind: Featurised, blog: Featurised, params: Params
+    c3: Featurised, c3_logits: np.ndarray, a: Logistic, ind: Featurised, blog: Featurised, params: Params
 ) -> dict[str, object]:
-    a = fit_constructive(c3, params)
+    """`a` is stage A fitted on all of C3, `c3_logits` its out-of-fold logits."""
     groups = sorted({r.group for r in ind.rows})
     with_post = np.zeros(len(ind.rows))
     no_post = np.zeros(len(ind.rows))
@@ -173,13 +168,12 @@ def evaluate_demo(path: Path = HEAD_FILE) -> dict[str, object] | None:
     """The committed judge end to end on the bundled demo course (never used for training)."""
     if not path.exists():
         return None
-    from models.comments.data import demo_post_html, load_demo
+    from models.comments.data import demo_article, load_demo
     from models.comments.judge import CommentJudge
-    from scrapers.extract import extract_html
 
     judge = CommentJudge.load(path)
     comments = load_demo()
-    posts = {c.post_file: extract_html(demo_post_html(c.post_file)[0], "") for c in comments}
+    posts = {file: demo_article(file) for file in dict.fromkeys(c.post_file for c in comments)}
     verdicts = judge.judge_many([(c.text, posts[c.post_file]) for c in comments])
     y = np.array([c.label for c in comments])
     pred = np.array([v.substantive for v in verdicts])
@@ -212,13 +206,14 @@ def run(shared: Path, params: Params = PARAMS, cache_dir: Path | None = CACHE_DI
     common = Bundle.load(HEAD_FILE).common_words if HEAD_FILE.exists() else None
     c3, blog, ind, _ = featurise_all(shared, cache_dir, common)
     c3_logits = constructive_oof(c3, params)
+    stage_a = fit_constructive(c3, params)
     results: dict[str, object] = {
         "command": COMMAND,
         "date": dt.date.today().isoformat(),
         "params": params.__dict__,
         "c3": evaluate_c3(c3, ind, blog, params),
-        "blog": evaluate_blog(c3, c3_logits, ind, blog, params),
-        "indomain": evaluate_indomain(c3, c3_logits, ind, blog, params),
+        "blog": evaluate_blog(c3, c3_logits, stage_a, ind, blog, params),
+        "indomain": evaluate_indomain(c3, c3_logits, stage_a, ind, blog, params),
         "committed_head": committed_head(ind, blog),
         "demo": evaluate_demo(),
     }

@@ -47,12 +47,7 @@ from models.comments.text import (
     word_count,
 )
 
-FEATURES = (
-    "has_post",
-    "own_words_log",
-    "praise_sim",
-    "generic_share",
-    "praise_hits",
+SPECIFICITY = (
     "question",
     "specific_question",
     "suggestion",
@@ -63,6 +58,14 @@ FEATURES = (
     "rare_share",
     "identifiers",
     "url",
+)
+FEATURES = (  # the head's input order (stored with its weights)
+    "has_post",
+    "own_words_log",
+    "praise_sim",
+    "generic_share",
+    "praise_hits",
+    *SPECIFICITY,
     "sim_max",
     "sim_top3",
     "overlap_rare",
@@ -74,18 +77,7 @@ FEATURES = (
 FAMILIES = {
     "length": ("own_words_log", "post_x_words"),
     "praise": ("praise_sim", "generic_share", "praise_hits"),
-    "specificity": (
-        "question",
-        "specific_question",
-        "suggestion",
-        "reasoning",
-        "critique",
-        "experience",
-        "rare_terms",
-        "rare_share",
-        "identifiers",
-        "url",
-    ),
+    "specificity": SPECIFICITY,
     "grounding": ("has_post", "sim_max", "sim_top3", "overlap_rare", "overlap_ident", "overlap_frac"),
     "copy": ("copied_share",),
 }

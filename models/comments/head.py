@@ -168,7 +168,12 @@ def substance_inputs(constructive: Logistic, embeddings: np.ndarray, raw: np.nda
     embeddings = np.atleast_2d(np.asarray(embeddings, dtype=np.float64))
     own_words = np.expm1(raw[:, FEATURES.index("own_words_log")])
     logit = constructive.logit(c3_inputs(embeddings, own_words))
-    return np.hstack([np.clip(logit, -8.0, 8.0).reshape(-1, 1), raw, embeddings])
+    return stage_b_inputs(logit, raw, embeddings)
+
+
+def stage_b_inputs(c3_logits: np.ndarray, raw: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+    """Stage B inputs from given stage A logits (clipped), raw features and embeddings."""
+    return np.hstack([np.clip(c3_logits, -8.0, 8.0).reshape(-1, 1), raw, embeddings])
 
 
 def penalties(l2: float, l2_embedding: float) -> np.ndarray:

@@ -27,12 +27,6 @@ PRAISE = re.compile(
     re.IGNORECASE,
 )
 
-QUESTION_START = re.compile(
-    r"^\s*(?:why|how|what|which|where|when|who|did|do|does|is|are|was|were|have|has|could|can|would|will"
-    r"|should|any\s+idea|i\s+wonder)\b",
-    re.IGNORECASE,
-)
-
 SUGGESTION = re.compile(
     r"\b(?:you\s+(?:could|might|may|can|should)|might\s+want|may\s+want|consider(?:ing)?|i'?d\s+suggest"
     r"|i\s+would\s+(?:suggest|add|recommend|use)|i\s+suggest|have\s+you\s+(?:tried|considered|looked|thought)"

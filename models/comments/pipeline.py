@@ -19,7 +19,7 @@ import numpy as np
 
 from models.comments.data import Labelled
 from models.comments.features import FEATURES, comment_features
-from models.comments.head import Logistic, c3_inputs, penalties, substance_inputs
+from models.comments.head import Logistic, c3_inputs, penalties, stage_b_inputs, substance_inputs
 from models.comments.lexicon import PRAISE_PROTOTYPES
 from models.comments.post import PostEncoding, article_from_path, describe_post, post_units
 from models.comments.text import Vocabulary, stem, word_count
@@ -153,11 +153,6 @@ def _balanced(labels: np.ndarray, total: float) -> np.ndarray:
     return w
 
 
-def _stage_b_x(constructive_logits: np.ndarray, raw: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
-    """Stage B inputs with given stage A logits (out-of-fold ones for C3)."""
-    return np.hstack([np.clip(constructive_logits, -8.0, 8.0).reshape(-1, 1), raw, embeddings])
-
-
 @dataclass
 class Heads:
     constructive: Logistic
@@ -178,7 +173,7 @@ def fit_heads(
     xs, ys, ws = [], [], []
     bare_x, bare_y, bare_w = [], [], []
     if c3 is not None and c3_logits is not None and len(c3.rows):
-        bare_x.append(_stage_b_x(c3_logits, c3.no_post, c3.embeddings))
+        bare_x.append(stage_b_inputs(c3_logits, c3.no_post, c3.embeddings))  # out-of-fold logits
         bare_y.append(c3.labels)
         bare_w.append(_balanced(c3.labels, params.weight_c3))
     for data, total in posted:

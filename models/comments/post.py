@@ -86,14 +86,9 @@ def describe_post(
 
 
 def article_from_path(path: Path) -> Article:
-    """A local post file: Markdown (.md, .markdown, .txt) or a saved HTML page."""
-    from scrapers.extract import extract_html
-    from scrapers.platforms.markdown import article_from_markdown
+    """A local post file: Markdown (.md, .markdown, .txt) or a saved HTML page; its source is the path."""
+    from models.segment import load_document
 
-    data = path.read_bytes()
-    if path.suffix.lower() in (".html", ".htm"):
-        article = extract_html(data, "")
-    else:
-        article = article_from_markdown(data, path.name)
+    article = load_document(path)
     article.source = str(path)
     return article

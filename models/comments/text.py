@@ -1,4 +1,4 @@
-"""Plain-text helpers: words, stems, sentences, identifiers, numbers and copied spans.
+"""Plain-text helpers: words, stems, sentences, identifiers (numbers among them) and copied spans.
 
 Deterministic and dependency-free (re only), so features are the same at training and at run time.
 """
@@ -6,7 +6,6 @@ Deterministic and dependency-free (re only), so features are the same at trainin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from models.comments.lexicon import COURSE_GENERIC, IDENTIFIER
@@ -68,10 +67,6 @@ def norm_identifier(token: str) -> str:
     return token
 
 
-def numbers(text: str) -> set[str]:
-    return {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}
-
-
 @dataclass(frozen=True)
 class Vocabulary:
     """Which words are common: frequent in general English comments, or the course's own vocabulary."""
@@ -84,9 +79,6 @@ class Vocabulary:
         if len(w) < 3 or w in COURSE_GENERIC or _STUTTER.search(w) or (len(w) > 5 and not _VOWEL.search(w)):
             return False
         return stem(w) not in self.common
-
-    def rare_stems(self, words: Iterable[str]) -> list[str]:
-        return [stem(w) for w in words if self.is_rare(w)]
 
 
 def tokens_with_spans(text: str) -> list[tuple[str, int, int]]:

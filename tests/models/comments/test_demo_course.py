@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from models.comments import CommentJudge
-from models.comments.data import demo_post_html, load_demo
-from scrapers.extract import extract_html
+from models.comments.data import demo_article, load_demo
 
 
 def test_demo_course_end_to_end(judge: CommentJudge) -> None:
     """The bundled demo course (in the repository, never trained on): every labelled comment right."""
     comments = load_demo()
     assert len(comments) == 20
-    posts = {c.post_file: extract_html(demo_post_html(c.post_file)[0], "") for c in comments}
+    posts = {file: demo_article(file) for file in dict.fromkeys(c.post_file for c in comments)}
     verdicts = judge.judge_many([(c.text, posts[c.post_file]) for c in comments])
     wrong = [
         (c.post_file.name, c.comment_id)
