@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from bot.store import Store
+from bot.store import Store, iso_utc
 
 T = TypeVar("T")
 DM_CLOSED = "dm_closed"
@@ -87,10 +87,6 @@ class Plan:
     thread_id: str
 
 
-def _now(now: dt.datetime | None = None) -> str:
-    return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0).isoformat()
-
-
 # records (run in a worker thread) ------------------------------------------------------------
 
 
@@ -99,7 +95,7 @@ def claim(store: Store, message: Message, now: dt.datetime | None = None) -> Pla
     cursor = store.db.execute(
         "insert into deliveries (key, kind, round_id, student_key, discord_id, status, channel, created_at) "
         "values (?, ?, ?, ?, ?, 'sending', 'none', ?) on conflict(key) do nothing",
-        [message.key, message.kind, message.round_id, message.student_key, message.discord_id, _now(now)],
+        [message.key, message.kind, message.round_id, message.student_key, message.discord_id, iso_utc(now)],
     )
     if cursor.rowcount == 0:
         return Plan(claimed=False, dm_closed=False, thread_id="")
@@ -115,7 +111,7 @@ def claim(store: Store, message: Message, now: dt.datetime | None = None) -> Pla
 def dm_closed_since(store: Store, student_key: str, since: dt.datetime) -> bool:
     row = store.db.execute(
         "select 1 from deliveries where student_key = ? and dm_error = ? and created_at >= ? limit 1",
-        [student_key, DM_CLOSED, _now(since)],
+        [student_key, DM_CLOSED, iso_utc(since)],
     ).fetchone()
     return row is not None
 
@@ -139,7 +135,7 @@ def finish(store: Store, key: str, outcome: Outcome, dm_error: str = "", thread_
             dm_error or None,
             outcome.error or None,
             thread_id or None,
-            _now(),
+            iso_utc(),
             key,
         ],
     )

@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store import Store
+from bot.store import Store, iso_utc
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
 CODE_DAYS = 14
@@ -67,10 +67,6 @@ class LinkRequest:
     handle_matches: bool  # the Discord user name equals the roster's `discord` column
     rivals: int  # other pending requests for the same identity
     fresh: bool = True  # False: the same request was already waiting (TAs need no new notice)
-
-
-def _now(now: dt.datetime | None) -> str:
-    return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _hash(code: str) -> str:
@@ -156,7 +152,7 @@ class LinkService:
             self.store.db.execute(
                 "update link_requests set status = 'superseded', decided_at = ? "
                 "where discord_id = ? and status = 'pending'",
-                [_now(self.now), discord_id],
+                [iso_utc(self.now), discord_id],
             )
             request_id = self._insert_request(discord_id, discord_name, target, email, "pending")
         return self.pending_request(request_id)
@@ -173,8 +169,8 @@ class LinkService:
                 "student_key": target.key,
                 "email": email.strip()[:200],
                 "status": status,
-                "created_at": _now(self.now),
-                "decided_at": None if status == "pending" else _now(self.now),
+                "created_at": iso_utc(self.now),
+                "decided_at": None if status == "pending" else iso_utc(self.now),
             }
         )
         return int(table.last_pk)  # type: ignore[union-attr,arg-type]
@@ -225,7 +221,7 @@ class LinkService:
             request_id,
             {
                 "status": "rejected",
-                "decided_at": _now(self.now),
+                "decided_at": iso_utc(self.now),
                 "decided_by": str(ta_discord_id),
                 "note": note[:500],
             },
@@ -253,8 +249,8 @@ class LinkService:
                     "discord_id": person.discord_id,
                     "student_key": student_key,
                     "status": "unlinked",
-                    "created_at": _now(self.now),
-                    "decided_at": _now(self.now),
+                    "created_at": iso_utc(self.now),
+                    "decided_at": iso_utc(self.now),
                     "decided_by": str(ta_discord_id),
                 }
             )
@@ -273,15 +269,15 @@ class LinkService:
             self.store.db.execute(
                 "update link_codes set revoked_at = ? where student_key = ? and used_at is null "
                 "and revoked_at is null",
-                [_now(now), student_key],
+                [iso_utc(now), student_key],
             )
             self.store.db["link_codes"].insert(  # type: ignore[union-attr]
                 {
                     "student_key": student_key,
                     "code_hash": _hash(code),
-                    "created_at": _now(now),
+                    "created_at": iso_utc(now),
                     "created_by": str(ta_discord_id),
-                    "expires_at": _now(now + dt.timedelta(days=CODE_DAYS)),
+                    "expires_at": iso_utc(now + dt.timedelta(days=CODE_DAYS)),
                 }
             )
         return f"{code[:5]}-{code[5:]}"
@@ -289,7 +285,7 @@ class LinkService:
     def redeem(self, discord_id: int | str, discord_name: str, email: str, code: str) -> Person:
         """Link at once with the code the course sent to the identity with this e-mail."""
         discord_id = str(discord_id)
-        since = _now((self.now or dt.datetime.now(dt.UTC)) - dt.timedelta(hours=1))
+        since = iso_utc((self.now or dt.datetime.now(dt.UTC)) - dt.timedelta(hours=1))
         failures = self.store.db.execute(
             "select count(*) from link_attempts where discord_id = ? and ok = 0 and at >= ?",
             [discord_id, since],
@@ -304,10 +300,10 @@ class LinkService:
             if r["student_key"] == target.key
             and not r["used_at"]
             and not r["revoked_at"]
-            and r["expires_at"] > _now(self.now)
+            and r["expires_at"] > iso_utc(self.now)
         ]
         self.store.db["link_attempts"].insert(  # type: ignore[union-attr]
-            {"discord_id": discord_id, "at": _now(self.now), "ok": int(bool(valid))}
+            {"discord_id": discord_id, "at": iso_utc(self.now), "ok": int(bool(valid))}
         )
         if not valid:
             raise LinkError(
@@ -317,7 +313,7 @@ class LinkService:
             )
         with self.store.db.atomic():
             self.store.db["link_codes"].update(  # type: ignore[union-attr]
-                valid[0]["id"], {"used_at": _now(self.now), "used_by": discord_id}
+                valid[0]["id"], {"used_at": iso_utc(self.now), "used_by": discord_id}
             )
             request_id = self._insert_request(discord_id, discord_name, target, email, "code")
         self._link(discord_id, target, status="code", request_id=request_id, by=None)
@@ -328,7 +324,7 @@ class LinkService:
     def _link(
         self, discord_id: str, target: Person, *, status: str, request_id: int, by: int | str | None
     ) -> None:
-        now = _now(self.now)
+        now = iso_utc(self.now)
         with self.store.db.atomic():
             current = self.person(target.key)
             if current and current.discord_id and current.discord_id != discord_id:

@@ -26,7 +26,7 @@ from bot.config import Config
 from bot.delivery import Message
 from bot.review_match import match_comments
 from bot.rounds import published_round
-from bot.store import Store
+from bot.store import Store, iso_utc
 
 DONE_STATUSES = ("found", "reported", "unverified")
 
@@ -189,7 +189,7 @@ def unannounced(store: Store) -> list[dict[str, Any]]:
 
 
 def mark_announced(store: Store, revision_id: int, now: dt.datetime | None = None) -> None:
-    moment = _iso(now or dt.datetime.now(dt.UTC))
+    moment = iso_utc(now or dt.datetime.now(dt.UTC))
     store.db["revisions"].update(revision_id, {"announced_at": moment})  # type: ignore[union-attr]
 
 
@@ -324,10 +324,6 @@ def slots(config: Config) -> list[Slot]:
     return [Slot(f"h{h}", h, due - dt.timedelta(hours=h)) for h in hours]
 
 
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
-
-
 def ensure_schedule(store: Store, config: Config, now: dt.datetime) -> None:
     """Store the reminder slots of the published round once; a slot before publication is skipped."""
     rnd = published_round(store)
@@ -342,7 +338,7 @@ def ensure_schedule(store: Store, config: Config, now: dt.datetime) -> None:
             [
                 rnd["id"],
                 slot.name,
-                _iso(slot.due_at),
+                iso_utc(slot.due_at),
                 "skipped" if skipped else "pending",
                 "before the round was published" if skipped else None,
             ],
@@ -363,7 +359,7 @@ def due_reminder(store: Store, config: Config, now: dt.datetime) -> ReminderRun 
         store.rows(
             "reminders",
             "round_id = ? and status in ('pending', 'running') and due_at <= ?",
-            [rnd["id"], _iso(now)],
+            [rnd["id"], iso_utc(now)],
             order_by="due_at",
         )
     )
@@ -425,5 +421,5 @@ def finish_reminder(store: Store, reminder_id: int, sent: int) -> None:
 def _close(store: Store, reminder_id: int, status: str, reason: str | None, sent: int = 0) -> None:
     store.db["reminders"].update(  # type: ignore[union-attr]
         reminder_id,
-        {"status": status, "reason": reason, "sent": sent, "finished_at": _iso(dt.datetime.now(dt.UTC))},
+        {"status": status, "reason": reason, "sent": sent, "finished_at": iso_utc(dt.datetime.now(dt.UTC))},
     )

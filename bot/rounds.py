@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.assignment import AssignmentResult, Pair, Participant, Relaxation, add_late, assign, reassign
 from bot.config import Config
-from bot.store import Store, utcnow
+from bot.store import Store, iso_utc, utcnow
 from bot.tools import tool_key
 
 
@@ -21,10 +21,6 @@ def published_round(store: Store) -> dict[str, Any] | None:
     """The published round, if any (the latest, should there ever be several)."""
     rows = list(store.rows("rounds", "status = 'published'", order_by="id desc", limit=1))
     return rows[0] if rows else None
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 class RoundError(Exception):
@@ -155,7 +151,7 @@ class RoundService:
     def lease_end(self) -> str:
         """When an unfinished review is handed to someone else: lease_hours before the deadline."""
         due = self.config.course.comments_due - dt.timedelta(hours=self.config.assignment.lease_hours)
-        return _iso(due)
+        return iso_utc(due)
 
     def lease_for(self, now: dt.datetime) -> str:
         """The lease of a pair made at `now`: the round's lease, or lease_hours from now if later,
@@ -163,7 +159,7 @@ class RoundService:
         hours = dt.timedelta(hours=self.config.assignment.lease_hours)
         due = self.config.course.comments_due
         lease = min(max(due - hours, now + hours), due)
-        return _iso(lease)
+        return iso_utc(lease)
 
     # revisions -----------------------------------------------------------------------------
 
@@ -183,7 +179,7 @@ class RoundService:
             people, keys = self.participants()
             course = _Course(current["id"], current["seed"], people, keys, self.history(current["id"]))
             self._replace_departed(course, report)
-            self._replace_stalled(course, _iso(self.now), report)
+            self._replace_stalled(course, iso_utc(self.now), report)
             self._add_late(course, report)
         return report
 

@@ -17,7 +17,12 @@ from migrations import migrations
 
 def utcnow() -> str:
     """The current time as an ISO 8601 string in UTC, to the second."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    return iso_utc()
+
+
+def iso_utc(moment: dt.datetime | None = None) -> str:
+    """A moment (default: now) as the store writes times: ISO 8601 in UTC, to the second."""
+    return (moment or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def parse_time(value: Any) -> dt.datetime | None:
